@@ -1,0 +1,33 @@
+// One build script, one entry per environment (runtime, its bootstraps, the hub, the CLI).
+import * as esbuild from "esbuild";
+
+const watch = process.argv.includes("--watch");
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  sourcemap: "linked",
+  logLevel: "warning",
+  external: ["esbuild", "vscode"],
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: {
+      index: "src/runtime/index.ts",
+      child: "src/runtime/child.ts",
+      root: "src/runtime/root.ts",
+      hub: "src/runtime/hub/main.ts",
+    },
+    outdir: "dist/runtime",
+  },
+  { ...common, entryPoints: { main: "src/cli/main.ts" }, outdir: "dist/cli" },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,27 @@
+// Lint rules also fence the layers: the runtime never imports the editor, the
+// protocol imports nothing.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "out/**", ".procscope/**", ".cache/**", "test-results/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setImmediate: "readonly", Buffer: "readonly", URL: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-explicit-any": "error",
+    },
+  },
+  {
+    files: ["src/protocol/**/*.ts", "src/model/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: ["node:*", "vscode", "../runtime/*", "../cli/*", "../extension/*"] }],
+    },
+  },
+  {
+    files: ["src/runtime/**/*.ts", "src/cli/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: ["vscode"], patterns: ["../extension/*"] }] },
+  },
+);

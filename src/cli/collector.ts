@@ -1,0 +1,81 @@
+/**
+ * The collector: the end of the trace stream. It listens on a private socket, accepts the
+ * run's hub (which must present the collector secret) and hands each decoded event on.
+ */
+import * as net from "node:net";
+import * as v8 from "node:v8";
+import * as crypto from "node:crypto";
+import { FrameReader } from "../runtime/framing";
+import type { TraceEvent } from "../protocol/trace";
+
+export class Collector {
+  private readonly server: net.Server;
+  readonly secret = crypto.randomBytes(32).toString("hex");
+  private readonly connections = new Set<net.Socket>();
+  private idleWaiters: Array<() => void> = [];
+  /** Frames from a peer that did not present the secret, or that were corrupt. */
+  rejected = 0;
+
+  constructor(
+    readonly socketPath: string,
+    private readonly onEvents: (events: TraceEvent[]) => void,
+  ) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.socketPath, () => resolve());
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    const reader = new FrameReader();
+    let authenticated = false;
+    this.connections.add(socket);
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk, ({ header, body }) => {
+          if (!authenticated) {
+            const given = Buffer.from(String(header.secret ?? ""));
+            const expected = Buffer.from(this.secret);
+            authenticated =
+              header.type === "hello" && given.length === expected.length && crypto.timingSafeEqual(given, expected);
+            if (!authenticated) {
+              this.rejected++;
+              socket.destroy();
+            }
+            return;
+          }
+          if (header.type === "trace" && body) this.onEvents(v8.deserialize(body) as TraceEvent[]);
+        });
+      } catch {
+        this.rejected++;
+        socket.destroy();
+      }
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      this.connections.delete(socket);
+      if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    });
+  }
+
+  /** Resolves when no connection is open any more, or after `timeoutMs`. */
+  whenIdle(timeoutMs: number): Promise<void> {
+    if (this.connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  close(): void {
+    for (const socket of this.connections) socket.destroy();
+    this.server.close();
+  }
+}

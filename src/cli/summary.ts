@@ -1,0 +1,85 @@
+/** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
+import { RunModel } from "../model/run-model";
+import { formatBytes, formatDuration } from "../model/stats";
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(headers), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function exitText(code: number | null, signal: string | null): string {
+  if (code === null) return "running";
+  return signal ? `${code} (${signal})` : String(code);
+}
+
+export function formatSummary(model: RunModel): string {
+  const out: string[] = [];
+  const end = model.endedAt ?? 0;
+
+  out.push("Process tree");
+  const processRows = model.tree().map(({ row, depth }) => {
+    const start = row.startedAt ?? row.spawnedAt;
+    const stop = row.exitedAt ?? end;
+    const marks = [row.daemon ? "daemon" : "", row.role !== "process" && row.role !== "root" ? row.role : ""]
+      .filter(Boolean)
+      .join(", ");
+    return [
+      `${"  ".repeat(depth)}${row.label}`,
+      row.name + (marks ? ` [${marks}]` : ""),
+      row.pid === null ? "?" : String(row.pid),
+      row.parent === null ? "—" : `P${row.parent}`,
+      exitText(row.exitCode, row.signal),
+      start === null ? "?" : formatDuration(Math.max(0, stop - start)),
+      `${row.sent}/${row.received}`,
+    ];
+  });
+  out.push(table(["id", "name", "pid", "parent", "exit", "lifetime", "sent/recv"], processRows));
+
+  out.push("", "Message flows");
+  const flows = [...model.flows.values()].filter((flow) => flow.sends > 0 || flow.receives > 0);
+  if (flows.length === 0) out.push("  (no messages)");
+  else {
+    out.push(
+      table(
+        ["object", "kind", "sends", "receives", "bytes", "left", "routes (sender→receiver: count)"],
+        flows.map((flow) => [
+          flow.name,
+          flow.kind,
+          String(flow.sends),
+          String(flow.receives),
+          formatBytes(flow.bytes),
+          String(flow.pending),
+          [...flow.routes].map(([route, count]) => `${route}: ${count}`).join(", ") || "—",
+        ]),
+      ),
+    );
+  }
+
+  out.push("", "Lock contention");
+  const locks = model.lockSummaries();
+  if (locks.length === 0) out.push("  (no locks)");
+  else {
+    out.push(
+      table(
+        ["lock", "acquisitions", "contended", "timeouts", "total wait", "p50 wait", "max wait", "max hold"],
+        locks.map((lock) => [
+          lock.name,
+          String(lock.acquisitions),
+          `${lock.contendedPercent.toFixed(0)}%`,
+          String(lock.timeouts),
+          formatDuration(lock.totalWait),
+          formatDuration(lock.p50Wait),
+          formatDuration(lock.maxWait),
+          formatDuration(lock.maxHold),
+        ]),
+      ),
+    );
+  }
+
+  const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
+  if (model.dropped > 0) warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);
+  if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${w}`));
+  return out.join("\n");
+}

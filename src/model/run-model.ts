@@ -1,0 +1,274 @@
+/**
+ * Folds a run's trace events into what the summary and the views show: the process tree,
+ * message flows per queue and pipe, and contention per lock. Pure: no I/O, no Node APIs,
+ * so the CLI, the extension and the webview all use the same judgement of the same facts.
+ */
+import { assertNever, processLabel, type ObjectKind, type ProcessRole, type TraceEvent } from "../protocol/trace";
+import { ObjectNames } from "./names";
+import { percentile, sum } from "./stats";
+
+export interface ProcessRow {
+  number: number;
+  label: string;
+  name: string;
+  pid: number | null;
+  parent: number | null;
+  role: ProcessRole;
+  target: string | null;
+  daemon: boolean;
+  spawnedAt: number | null;
+  startedAt: number | null;
+  exitedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  joined: boolean;
+  sent: number;
+  received: number;
+}
+
+export interface FlowRow {
+  obj: string;
+  name: string;
+  kind: ObjectKind;
+  sends: number;
+  receives: number;
+  bytes: number;
+  /** "P2→P1" → message count. */
+  routes: Map<string, number>;
+  /** Sent and never received (so far). */
+  pending: number;
+}
+
+export interface LockRow {
+  obj: string;
+  name: string;
+  acquisitions: number;
+  contended: number;
+  timeouts: number;
+  waits: number[];
+  maxHold: number;
+  totalHold: number;
+  holder: number | null;
+}
+
+export interface LockSummary {
+  obj: string;
+  name: string;
+  acquisitions: number;
+  contendedPercent: number;
+  timeouts: number;
+  totalWait: number;
+  p50Wait: number;
+  maxWait: number;
+  maxHold: number;
+}
+
+export class RunModel {
+  readonly processes = new Map<number, ProcessRow>();
+  readonly flows = new Map<string, FlowRow>();
+  readonly locks = new Map<string, LockRow>();
+  readonly names = new ObjectNames();
+  readonly warnings: Array<{ t: number; p: number; code: string; message: string }> = [];
+  private readonly pidToNumber = new Map<number, number>();
+  dropped = 0;
+  endedAt: number | null = null;
+  exitCode: number | null = null;
+  eventCount = 0;
+
+  add(event: TraceEvent): void {
+    this.eventCount++;
+    switch (event.type) {
+      case "run.start":
+        return;
+      case "run.end":
+        this.endedAt = event.t;
+        this.exitCode = event.exitCode;
+        return;
+      case "process.spawn": {
+        const row = this.process(event.child);
+        Object.assign(row, {
+          name: event.name,
+          pid: event.pid,
+          parent: event.p,
+          role: event.role,
+          target: event.target,
+          daemon: event.daemon,
+          spawnedAt: event.t,
+        });
+        this.pidToNumber.set(event.pid, event.child);
+        return;
+      }
+      case "process.start": {
+        const row = this.process(event.p);
+        row.startedAt = event.t;
+        row.pid = event.pid;
+        row.name = event.name;
+        this.pidToNumber.set(event.pid, event.p);
+        return;
+      }
+      case "process.exit": {
+        const row = this.process(event.p);
+        if (row.exitedAt !== null) return;
+        row.exitedAt = event.t;
+        row.exitCode = event.exitCode;
+        row.signal = event.signal;
+        return;
+      }
+      case "process.join": {
+        const child = this.pidToNumber.get(event.childPid);
+        if (child !== undefined) this.process(child).joined = true;
+        return;
+      }
+      case "object.create":
+        this.names.add(event.obj, event.kind);
+        if (event.kind === "lock") this.lock(event.obj);
+        else this.flow(event.obj, event.kind);
+        return;
+      case "message.send": {
+        const flow = this.flow(event.obj);
+        flow.sends++;
+        flow.pending++;
+        this.process(event.p).sent++;
+        return;
+      }
+      case "message.receive": {
+        const flow = this.flow(event.obj);
+        flow.receives++;
+        flow.pending = Math.max(0, flow.pending - 1);
+        flow.bytes += event.size;
+        const sender = Number(event.msg.split(":")[0]);
+        const route = `${processLabel(sender)}→${processLabel(event.p)}`;
+        flow.routes.set(route, (flow.routes.get(route) ?? 0) + 1);
+        this.process(event.p).received++;
+        return;
+      }
+      case "lock.request":
+        this.lock(event.obj);
+        return;
+      case "lock.acquired": {
+        const lock = this.lock(event.obj);
+        lock.acquisitions++;
+        if (event.heldBy.length > 0) lock.contended++;
+        lock.waits.push(event.wait);
+        lock.holder = event.p;
+        return;
+      }
+      case "lock.released": {
+        const lock = this.lock(event.obj);
+        lock.maxHold = Math.max(lock.maxHold, event.hold);
+        lock.totalHold += event.hold;
+        if (lock.holder === event.p) lock.holder = null;
+        return;
+      }
+      case "lock.timeout":
+        this.lock(event.obj).timeouts++;
+        return;
+      case "trace.dropped":
+        this.dropped += event.count;
+        return;
+      case "warning":
+        this.warnings.push({ t: event.t, p: event.p, code: event.code, message: event.message });
+        return;
+      case "process.output":
+      case "object.block":
+      case "object.timeout":
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  /** Processes in tree order (depth-first from the root, children by number). */
+  tree(): Array<{ row: ProcessRow; depth: number }> {
+    const children = new Map<number | null, ProcessRow[]>();
+    for (const row of this.processes.values()) {
+      const parent = row.parent !== null && this.processes.has(row.parent) ? row.parent : null;
+      const list = children.get(parent) ?? [];
+      list.push(row);
+      children.set(parent, list);
+    }
+    const out: Array<{ row: ProcessRow; depth: number }> = [];
+    const visit = (parent: number | null, depth: number): void => {
+      for (const row of (children.get(parent) ?? []).sort((a, b) => a.number - b.number)) {
+        out.push({ row, depth });
+        visit(row.number, depth + 1);
+      }
+    };
+    visit(null, 0);
+    return out;
+  }
+
+  lockSummaries(): LockSummary[] {
+    return [...this.locks.values()].map((lock) => {
+      const waits = [...lock.waits].sort((a, b) => a - b);
+      return {
+        obj: lock.obj,
+        name: lock.name,
+        acquisitions: lock.acquisitions,
+        contendedPercent: lock.acquisitions === 0 ? 0 : (100 * lock.contended) / lock.acquisitions,
+        timeouts: lock.timeouts,
+        totalWait: sum(waits),
+        p50Wait: percentile(waits, 0.5),
+        maxWait: waits.length > 0 ? waits[waits.length - 1] : 0,
+        maxHold: lock.maxHold,
+      };
+    });
+  }
+
+  private process(number: number): ProcessRow {
+    let row = this.processes.get(number);
+    if (!row) {
+      row = {
+        number,
+        label: processLabel(number),
+        name: number === 1 ? "MainProcess" : `P${number}`,
+        pid: null,
+        parent: null,
+        role: number === 1 ? "root" : "process",
+        target: null,
+        daemon: false,
+        spawnedAt: null,
+        startedAt: null,
+        exitedAt: null,
+        exitCode: null,
+        signal: null,
+        joined: false,
+        sent: 0,
+        received: 0,
+      };
+      this.processes.set(number, row);
+    }
+    return row;
+  }
+
+  private flow(obj: string, kind: ObjectKind = "queue"): FlowRow {
+    let flow = this.flows.get(obj);
+    if (!flow) {
+      this.names.add(obj, kind);
+      flow = { obj, name: "", kind, sends: 0, receives: 0, bytes: 0, routes: new Map(), pending: 0 };
+      this.flows.set(obj, flow);
+    }
+    flow.name = this.names.get(obj);
+    return flow;
+  }
+
+  private lock(obj: string): LockRow {
+    let lock = this.locks.get(obj);
+    if (!lock) {
+      this.names.add(obj, "lock");
+      lock = {
+        obj,
+        name: this.names.get(obj),
+        acquisitions: 0,
+        contended: 0,
+        timeouts: 0,
+        waits: [],
+        maxHold: 0,
+        totalHold: 0,
+        holder: null,
+      };
+      this.locks.set(obj, lock);
+    }
+    return lock;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Trace events: the one stream of facts a procscope run produces.
+ *
+ * Every layer speaks these types: the runtime records them, the hub relays them, the
+ * CLI folds them into a summary and writes them to a `.pstrace` file, the viewers draw
+ * them. This module imports nothing. docs/trace-format.md documents each event.
+ */
+
+/** Bumped on any incompatible change to the events or the `.pstrace` layout. */
+export const TRACE_FORMAT_VERSION = 1;
+
+/** Nanoseconds since the run started, on one monotonic clock shared by all processes. */
+export type Nanos = number;
+
+/**
+ * A process's display number: 1 for the root (shown as P1), then 2, 3… in spawn order.
+ * OS pids get reused; display numbers never are within a run.
+ */
+export type ProcessNumber = number;
+
+/** Id of a runtime object (queue, pipe end, lock…), unique within a run. */
+export type ObjectId = string;
+
+/** Id of one message, pairing its send with its receive: `"<sender P>:<seq>"`. */
+export type MessageId = string;
+
+/** `path:line:column` of the user's call, mapped to the user's source (1-based). */
+export type SourceLocation = string;
+
+export type ObjectKind = "queue" | "joinable-queue" | "simple-queue" | "pipe" | "lock";
+
+interface EventBase {
+  /** When it happened (ns since run start). */
+  t: Nanos;
+  /** Which process it happened in (display number). */
+  p: ProcessNumber;
+}
+
+/** First event of every trace, written by the collector. */
+export interface RunStartEvent extends EventBase {
+  type: "run.start";
+  version: number;
+  entry: string;
+  argv: string[];
+  cwd: string;
+  node: string;
+  /** Wall-clock time of t = 0, ms since the epoch, for display only. */
+  wallClock: number;
+}
+
+/** Last event of every complete trace. */
+export interface RunEndEvent extends EventBase {
+  type: "run.end";
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface ProcessSpawnEvent extends EventBase {
+  type: "process.spawn";
+  /** The new process's number; `p` is its parent. */
+  child: ProcessNumber;
+  pid: number;
+  name: string;
+  /** `module#export` of the target function. */
+  target: string;
+  daemon: boolean;
+  role: ProcessRole;
+  loc?: SourceLocation;
+}
+
+export type ProcessRole = "root" | "process" | "manager" | "pool-worker";
+
+/** The process is up and connected (for the root: the run started). */
+export interface ProcessStartEvent extends EventBase {
+  type: "process.start";
+  pid: number;
+  ppid: number;
+  name: string;
+}
+
+export interface ProcessExitEvent extends EventBase {
+  type: "process.exit";
+  /** Exit status as Python reports it: the code, or -N when killed by signal N. */
+  exitCode: number;
+  signal: string | null;
+  /** How the exit was learnt: from the OS parent, or only from a lost connection. */
+  source: "parent" | "connection-lost";
+}
+
+export interface ProcessJoinEvent extends EventBase {
+  type: "process.join";
+  /** OS pid of the joined child (the number comes from its spawn event). */
+  childPid: number;
+  /** How long the joining process waited. */
+  wait: Nanos;
+  loc?: SourceLocation;
+}
+
+export interface OutputEvent extends EventBase {
+  type: "process.output";
+  stream: "stdout" | "stderr";
+  /** The text written, cut to a bounded length (see `truncated`). */
+  text: string;
+  truncated?: boolean;
+}
+
+export interface ObjectCreateEvent extends EventBase {
+  type: "object.create";
+  obj: ObjectId;
+  kind: ObjectKind;
+  /** Bound of a queue (0 = unbounded). */
+  maxsize?: number;
+  /** For a pipe end: the id of the other end. */
+  peer?: ObjectId;
+  loc?: SourceLocation;
+}
+
+/** A message entered a queue or pipe. */
+export interface MessageSendEvent extends EventBase {
+  type: "message.send";
+  obj: ObjectId;
+  msg: MessageId;
+  /** Serialized size in bytes. */
+  size: number;
+  /** Short human-readable rendering of the value; sampled (see trace-format.md). */
+  preview?: string;
+  loc?: SourceLocation;
+  /** How long a put on a full bounded queue waited for room. */
+  wait?: Nanos;
+}
+
+/** A message left a queue or pipe into the user's hands. */
+export interface MessageReceiveEvent extends EventBase {
+  type: "message.receive";
+  obj: ObjectId;
+  msg: MessageId;
+  size: number;
+  /** How long the receiving call was blocked. */
+  wait: Nanos;
+  loc?: SourceLocation;
+}
+
+/** A blocking call on an object started waiting (get on empty queue, recv, join…). */
+export interface BlockEvent extends EventBase {
+  type: "object.block";
+  obj: ObjectId;
+  op: string;
+  loc?: SourceLocation;
+}
+
+/** A blocking call that waited ended without its value. */
+export interface TimeoutEvent extends EventBase {
+  type: "object.timeout";
+  obj: ObjectId;
+  op: string;
+  wait: Nanos;
+  loc?: SourceLocation;
+}
+
+export interface LockRequestEvent extends EventBase {
+  type: "lock.request";
+  obj: ObjectId;
+  loc?: SourceLocation;
+}
+
+export interface LockAcquiredEvent extends EventBase {
+  type: "lock.acquired";
+  obj: ObjectId;
+  wait: Nanos;
+  /** Processes that held the lock while this one waited, in order. */
+  heldBy: ProcessNumber[];
+  loc?: SourceLocation;
+}
+
+export interface LockReleasedEvent extends EventBase {
+  type: "lock.released";
+  obj: ObjectId;
+  hold: Nanos;
+  loc?: SourceLocation;
+}
+
+export interface LockTimeoutEvent extends EventBase {
+  type: "lock.timeout";
+  obj: ObjectId;
+  wait: Nanos;
+  heldBy: ProcessNumber[];
+  loc?: SourceLocation;
+}
+
+export interface DroppedEvent extends EventBase {
+  type: "trace.dropped";
+  /** Events this process could not record since its last report. */
+  count: number;
+}
+
+export interface WarningEvent extends EventBase {
+  type: "warning";
+  code: WarningCode;
+  message: string;
+  obj?: ObjectId;
+  loc?: SourceLocation;
+}
+
+export type WarningCode =
+  | "holder-died"
+  | "items-left"
+  | "not-joined"
+  | "events-dropped"
+  | "message-lost"
+  | "task-done-extra";
+
+export type TraceEvent =
+  | RunStartEvent
+  | RunEndEvent
+  | ProcessSpawnEvent
+  | ProcessStartEvent
+  | ProcessExitEvent
+  | ProcessJoinEvent
+  | OutputEvent
+  | ObjectCreateEvent
+  | MessageSendEvent
+  | MessageReceiveEvent
+  | BlockEvent
+  | TimeoutEvent
+  | LockRequestEvent
+  | LockAcquiredEvent
+  | LockReleasedEvent
+  | LockTimeoutEvent
+  | DroppedEvent
+  | WarningEvent;
+
+export type TraceEventType = TraceEvent["type"];
+
+/** First line of a `.pstrace` file. */
+export interface TraceFileHeader {
+  format: "pstrace";
+  version: number;
+}
+
+/** Compile-time exhaustiveness check for `switch` statements over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+/** Display name of a process number: 3 → "P3". */
+export function processLabel(p: ProcessNumber): string {
+  return `P${p}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Where in the user's code a runtime call was made, as `file:line:column` of the user's
+ * own source (TypeScript lines, through the source maps esbuild writes).
+ *
+ * Capturing a stack costs about 2 µs, so hot paths (every message) only ask for it on a
+ * sample; locks and process operations always do.
+ */
+import * as path from "node:path";
+import { findSourceMap } from "node:module";
+
+const runtimeDir = path.dirname(__filename);
+const cache = new Map<string, string>();
+
+interface CallSiteLike {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+
+function captureFrames(): CallSiteLike[] {
+  const previousPrepare = Error.prepareStackTrace;
+  const previousLimit = Error.stackTraceLimit;
+  Error.prepareStackTrace = (_error, frames) => frames;
+  Error.stackTraceLimit = 16;
+  const holder: { stack?: CallSiteLike[] } = {};
+  Error.captureStackTrace(holder, captureFrames);
+  const frames = holder.stack ?? [];
+  Error.prepareStackTrace = previousPrepare;
+  Error.stackTraceLimit = previousLimit;
+  return frames;
+}
+
+/** The first frame outside the procscope runtime, mapped to the user's source. */
+export function callerLocation(): string | undefined {
+  for (const frame of captureFrames()) {
+    const file = frame.getFileName();
+    if (!file || file.startsWith("node:") || file.startsWith(runtimeDir)) continue;
+    if (file.includes(`${path.sep}node_modules${path.sep}procscope${path.sep}`)) continue;
+    return mapLocation(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
+  }
+  return undefined;
+}
+
+/** Maps a generated position (1-based) to the original source through its source map. */
+export function mapLocation(file: string, line: number, column: number): string {
+  const key = `${file}:${line}:${column}`;
+  const known = cache.get(key);
+  if (known) return known;
+  let result = `${toPath(file)}:${line}:${column}`;
+  try {
+    const entry = findSourceMap(file)?.findEntry(line - 1, column - 1) as
+      | { originalSource?: string; originalLine?: number; originalColumn?: number }
+      | undefined;
+    if (entry && entry.originalSource !== undefined && entry.originalLine !== undefined) {
+      result = `${toPath(entry.originalSource)}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+    }
+  } catch {
+    // No source map: the generated position is the best we have.
+  }
+  cache.set(key, result);
+  return result;
+}
+
+function toPath(file: string): string {
+  return file.startsWith("file://") ? new URL(file).pathname : file;
+}

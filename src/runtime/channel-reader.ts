@@ -1,0 +1,257 @@
+/**
+ * The receiving side of a queue or pipe end in one process.
+ *
+ * Gets are served from a local buffer of batches handed over by the hub; only when it is
+ * empty does the process ask the hub for more (one request in flight at a time, however
+ * many gets wait). When the hub recalls the buffer because another process started
+ * reading, what is left goes back in order and items are fetched one at a time from then on.
+ */
+import * as v8 from "node:v8";
+import { context, record } from "./context";
+import { fromWire } from "./clone";
+import { EOFError } from "./errors";
+import { callerLocation } from "./callsite";
+import type { Reply } from "./hub-client";
+import type { BlockEvent, MessageReceiveEvent } from "../protocol/trace";
+
+export interface Item {
+  value: unknown;
+  msg: string;
+  size: number;
+}
+
+/** One batch from the hub, read item by item; exhausted when its reader reaches the end. */
+interface Cursor {
+  reader: v8.Deserializer;
+  body: Buffer;
+}
+
+interface Waiter {
+  resolve(item: Item | null): void;
+  reject(error: Error): void;
+  /** poll(): wake when an item is there, without taking it. */
+  peek: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export interface TakeOptions {
+  block?: boolean;
+  /** Seconds; undefined waits forever. */
+  timeout?: number;
+}
+
+const readers = new Map<string, ChannelReader>();
+let recallInstalled = false;
+
+/** Reads the current offset of a v8 deserializer (to size each message exactly). */
+function offsetOf(reader: v8.Deserializer): number {
+  const internal = reader as unknown as { _readRawBytes?: (length: number) => number };
+  return internal._readRawBytes ? internal._readRawBytes(0) : 0;
+}
+
+export class ChannelReader {
+  private readonly cursors: Cursor[] = [];
+  private buffered = 0;
+  private readonly waiters: Waiter[] = [];
+  private demandInFlight: number | null = null;
+  private shared = false;
+  private unacked = 0;
+  private ackScheduled = false;
+
+  constructor(
+    readonly obj: string,
+    private readonly emptyError: () => Error,
+  ) {
+    readers.set(obj, this);
+    if (!recallInstalled) {
+      recallInstalled = true;
+      context.client.on("recall", (frame) => readers.get(frame.header.obj as string)?.recall());
+    }
+  }
+
+  /** Takes the next item; `op` names the call for the trace ("get", "recv"). */
+  async take(op: string, options: TakeOptions = {}): Promise<Item> {
+    const started = context.now();
+    const block = options.block ?? true;
+    let item: Item;
+    if (this.buffered > 0 && this.waiters.length === 0) {
+      item = this.pop();
+    } else if (!block) {
+      item = await this.takeNow();
+    } else {
+      const loc = context.tracing ? callerLocation() : undefined;
+      record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
+      item = (await this.wait(false, options.timeout)) as Item;
+    }
+    if (context.tracing) {
+      const detail = context.recorder.wantsDetail(this.obj, "receive");
+      record<MessageReceiveEvent>({
+        type: "message.receive",
+        obj: this.obj,
+        msg: item.msg,
+        size: item.size,
+        wait: context.now() - started,
+        loc: detail ? callerLocation() : undefined,
+      });
+    }
+    return item;
+  }
+
+  /** Resolves true once an item is available (or the channel ended), false on timeout. */
+  async poll(timeout: number | undefined): Promise<boolean> {
+    if (this.buffered > 0) return true;
+    try {
+      await this.wait(true, timeout);
+      return true;
+    } catch (error) {
+      if (error instanceof EOFError) return true;
+      return false;
+    }
+  }
+
+  private async takeNow(): Promise<Item> {
+    if (this.buffered > 0) return this.pop();
+    if (this.demandInFlight !== null) throw this.emptyError();
+    this.sendAck();
+    const reply = await context.client.request({ type: "demand", obj: this.obj, max: 1, nowait: true });
+    this.accept(reply);
+    if (reply.header.eof) throw new EOFError(`${this.obj}: the other end is closed and nothing is left`);
+    if (this.buffered === 0) throw this.emptyError();
+    return this.pop();
+  }
+
+  private wait(peek: boolean, timeout: number | undefined): Promise<Item | null> {
+    return context.client.pin(
+      () =>
+        new Promise<Item | null>((resolve, reject) => {
+          const waiter: Waiter = { resolve, reject, peek };
+          if (timeout !== undefined) {
+            waiter.timer = setTimeout(() => this.expire(waiter), Math.max(0, timeout) * 1000);
+          }
+          this.waiters.push(waiter);
+          this.demand();
+        }),
+    );
+  }
+
+  private expire(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index < 0) return;
+    this.waiters.splice(index, 1);
+    waiter.reject(this.emptyError());
+    if (this.waiters.length === 0 && this.demandInFlight !== null) {
+      // Nobody here wants the answer any more; what still arrives is kept or returned.
+      context.client.send({ type: "cancel", obj: this.obj, target: this.demandInFlight });
+    }
+  }
+
+  private demand(): void {
+    if (this.demandInFlight !== null || this.waiters.length === 0) return;
+    this.sendAck();
+    const req = context.client.peekRequestNumber();
+    this.demandInFlight = req;
+    context.client
+      .request({ type: "demand", obj: this.obj, max: this.shared ? 1 : this.waiters.length })
+      .then(
+        (reply) => {
+          this.demandInFlight = null;
+          this.accept(reply);
+          if (reply.header.eof) {
+            const error = new EOFError(`${this.obj}: the other end is closed and nothing is left`);
+            for (const waiter of this.waiters.splice(0)) {
+              clearTimeout(waiter.timer);
+              waiter.reject(error);
+            }
+            return;
+          }
+          this.serveWaiters();
+          if (this.waiters.length > 0) this.demand();
+          else if (this.shared && this.buffered > 0) this.giveBack();
+        },
+        (error: Error) => {
+          this.demandInFlight = null;
+          for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+        },
+      );
+  }
+
+  private accept(reply: Reply): void {
+    const count = (reply.header.count as number | undefined) ?? 0;
+    if (count === 0 || !reply.body) return;
+    const lengths = (reply.header.lengths as number[] | undefined) ?? [reply.body.length];
+    let offset = 0;
+    for (const length of lengths) {
+      const body = reply.body.subarray(offset, offset + length);
+      offset += length;
+      const reader = new v8.DefaultDeserializer(body);
+      reader.readHeader();
+      this.cursors.push({ reader, body });
+    }
+    this.buffered += count;
+  }
+
+  private pop(): Item {
+    const cursor = this.cursors[0];
+    const reader = cursor.reader;
+    const start = offsetOf(reader);
+    const sender = reader.readUint32();
+    const seq = reader.readUint32();
+    const flags = reader.readUint32();
+    let value: unknown = reader.readValue();
+    const size = offsetOf(reader) - start;
+    if (flags & 1) value = fromWire(value);
+    if (offsetOf(reader) >= cursor.body.length) this.cursors.shift();
+    this.buffered--;
+    this.unacked++;
+    this.scheduleAck();
+    return { value, msg: `${sender}:${seq}`, size };
+  }
+
+  private serveWaiters(): void {
+    while (this.waiters.length > 0 && this.buffered > 0) {
+      const waiter = this.waiters.shift()!;
+      clearTimeout(waiter.timer);
+      if (waiter.peek) waiter.resolve(null);
+      else waiter.resolve(this.pop());
+    }
+  }
+
+  private scheduleAck(): void {
+    if (this.ackScheduled) return;
+    this.ackScheduled = true;
+    setImmediate(() => this.sendAck());
+  }
+
+  private sendAck(): void {
+    this.ackScheduled = false;
+    if (this.unacked === 0) return;
+    context.client.send({ type: "consumed", obj: this.obj, count: this.unacked });
+    this.unacked = 0;
+  }
+
+  /** Another process reads this channel too: hand back what is buffered here, in order. */
+  private recall(): void {
+    this.shared = true;
+    this.giveBack();
+  }
+
+  private giveBack(): void {
+    if (this.buffered === 0) return;
+    this.sendAck();
+    const writer = new v8.DefaultSerializer();
+    writer.writeHeader();
+    let count = 0;
+    while (this.buffered > 0) {
+      const cursor = this.cursors[0];
+      const reader = cursor.reader;
+      writer.writeUint32(reader.readUint32());
+      writer.writeUint32(reader.readUint32());
+      writer.writeUint32(reader.readUint32());
+      writer.writeValue(reader.readValue());
+      if (offsetOf(reader) >= cursor.body.length) this.cursors.shift();
+      this.buffered--;
+      count++;
+    }
+    context.client.send({ type: "return", obj: this.obj, count }, writer.releaseBuffer());
+  }
+}

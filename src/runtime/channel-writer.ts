@@ -1,0 +1,72 @@
+/** The sending side shared by queues and pipe ends: batching, trace, back-pressure. */
+import * as v8 from "node:v8";
+import { inspect } from "node:util";
+import { context, record } from "./context";
+import { walkValue, toWire, Walk } from "./clone";
+import { callerLocation } from "./callsite";
+import type { MessageSendEvent } from "../protocol/trace";
+
+const PREVIEW_CHARS = 120;
+
+/** A short, single-line rendering of a message for hovers and summaries. */
+export function preview(value: unknown): string {
+  const text = inspect(value, { depth: 2, maxArrayLength: 8, maxStringLength: 60, breakLength: Infinity, compact: true });
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
+}
+
+/** Appends `value` to the outgoing batch for `obj` (unbounded: never waits for room). */
+export function sendMessage(obj: string, value: unknown, where: string): void {
+  const seq = context.nextMessageSeq();
+  context.client.appendMessage(obj, value, context.number, seq, where);
+  if (context.tracing) recordSend(obj, seq, value, undefined);
+}
+
+export function recordSend(obj: string, seq: number, value: unknown, wait: number | undefined, size?: number): void {
+  const detail = context.recorder.wantsDetail(obj, "send");
+  record<MessageSendEvent>({
+    type: "message.send",
+    obj,
+    msg: `${context.number}:${seq}`,
+    size: size ?? 0,
+    preview: detail ? preview(value) : undefined,
+    loc: detail ? callerLocation() : undefined,
+    wait,
+  });
+}
+
+/** Encodes one message on its own (for bounded puts, which the hub may park). */
+export function encodeSingle(value: unknown, seq: number, where: string): Buffer {
+  const walked = walkValue(value, where, "send", new Map(), seq);
+  const hasHandles = (walked & Walk.HasHandles) !== 0;
+  const serializer = new v8.DefaultSerializer();
+  serializer.writeHeader();
+  serializer.writeUint32(context.number);
+  serializer.writeUint32(seq);
+  serializer.writeUint32(hasHandles ? 1 : 0);
+  serializer.writeValue(hasHandles ? toWire(value) : value);
+  return serializer.releaseBuffer();
+}
+
+/** Waits while the connection to the hub is backed up (bounded memory for fast producers). */
+export function backPressure(): Promise<void> | undefined {
+  return context.client.congested ? context.client.drained() : undefined;
+}
+
+/**
+ * Sends a request that may wait in the hub, cancelling it after `timeout` seconds. The hub
+ * answers exactly once: with the result, or `cancelled` when the cancel came first.
+ */
+export function requestWithTimeout(
+  header: { type: string; obj: string; [key: string]: unknown },
+  body: Buffer | null,
+  timeout: number | undefined,
+) {
+  const req = context.client.peekRequestNumber();
+  const reply = context.client.request(header, body);
+  if (timeout === undefined) return reply;
+  const timer = setTimeout(
+    () => context.client.send({ type: "cancel", obj: header.obj, target: req }),
+    Math.max(0, timeout) * 1000,
+  );
+  return reply.finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,216 @@
+/**
+ * What may cross a process boundary, checked before it is serialized.
+ *
+ * `v8.serialize` silently turns a class instance into a plain object (its methods are
+ * lost), so the runtime walks every outgoing value first: anything structured clone would
+ * copy faithfully passes, anything else throws `PicklingError` at the user's call site,
+ * naming the type and where in the value it was found. Runtime objects (queues, pipe ends,
+ * locks) found in the value are replaced by handles and revived on the other side.
+ */
+import { PicklingError } from "./errors";
+
+/** Implemented by runtime objects that may travel inside a value. */
+export const TO_HANDLE = Symbol.for("procscope.toHandle");
+
+export interface Handle {
+  $procscope: string;
+  [key: string]: unknown;
+}
+
+export interface Shareable {
+  [TO_HANDLE](): Handle;
+}
+
+type Reviver = (handle: Handle) => unknown;
+const revivers = new Map<string, Reviver>();
+
+export function registerReviver(kind: string, reviver: Reviver): void {
+  revivers.set(kind, reviver);
+}
+
+/** Result of walking a value: whether it holds runtime objects to swap for handles. */
+export const enum Walk {
+  Plain = 0,
+  HasHandles = 1,
+  /** An object already sent in the current batch: the batch must be cut before it. */
+  SeenInBatch = 2,
+}
+
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+
+function describe(value: unknown): string {
+  if (typeof value === "function") {
+    return value.name ? `function ${value.name}` : "an anonymous function";
+  }
+  if (typeof value === "symbol") return `symbol ${String(value)}`;
+  const ctor = (value as { constructor?: { name?: string } }).constructor;
+  return ctor && ctor.name ? `a ${ctor.name} instance` : "an object with a custom prototype";
+}
+
+function refuse(value: unknown, path: string, what: string): never {
+  throw new PicklingError(
+    `cannot ${what} ${describe(value)} (at ${path}): only primitives, plain objects, arrays, ` +
+      `Map, Set, Date, RegExp, Error, typed arrays, Buffer, bigint and procscope objects ` +
+      `cross a process boundary`,
+  );
+}
+
+/**
+ * Checks that `value` can be copied to another process.
+ * `seen` maps every object of the current batch to the message it belongs to, so that a
+ * later message sharing an object with an earlier one is detected (one v8 serializer would
+ * otherwise make them the same object on the receiving side).
+ */
+export function walkValue(
+  value: unknown,
+  path: string,
+  what: string,
+  seen: Map<object, number>,
+  message: number,
+): Walk {
+  try {
+    return walk(value, path, what, seen, message);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new PicklingError(`cannot ${what} a value nested too deeply (at ${path})`);
+    }
+    throw error;
+  }
+}
+
+function walk(
+  value: unknown,
+  path: string,
+  what: string,
+  seen: Map<object, number>,
+  message: number,
+): Walk {
+  if (value === null) return Walk.Plain;
+  const type = typeof value;
+  if (type !== "object") {
+    if (type === "function" || type === "symbol") refuse(value, path, what);
+    return Walk.Plain;
+  }
+  const object = value as object;
+  const owner = seen.get(object);
+  if (owner !== undefined) return owner === message ? Walk.Plain : Walk.SeenInBatch;
+  seen.set(object, message);
+  if (TO_HANDLE in object) return Walk.HasHandles;
+  let result = Walk.Plain;
+  if (Array.isArray(object)) {
+    for (let i = 0; i < object.length; i++) {
+      result |= walk(object[i], `${path}[${i}]`, what, seen, message);
+    }
+    return result;
+  }
+  const proto = Object.getPrototypeOf(object) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    for (const key of Object.keys(object)) {
+      result |= walk((object as Record<string, unknown>)[key], `${path}.${key}`, what, seen, message);
+    }
+    return result;
+  }
+  if (object instanceof Map) {
+    for (const [key, entry] of object) {
+      result |= walk(key, `${path}<key>`, what, seen, message);
+      result |= walk(entry, `${path}.get(${String(key)})`, what, seen, message);
+    }
+    return result;
+  }
+  if (object instanceof Set) {
+    for (const entry of object) result |= walk(entry, `${path}<entry>`, what, seen, message);
+    return result;
+  }
+  if (
+    object instanceof Date ||
+    object instanceof RegExp ||
+    object instanceof ArrayBuffer ||
+    object instanceof DataView ||
+    proto === typedArrayProto ||
+    Object.getPrototypeOf(proto) === typedArrayProto ||
+    Buffer.isBuffer(object) ||
+    object instanceof Number ||
+    object instanceof String ||
+    object instanceof Boolean ||
+    object instanceof BigInt ||
+    isPlainError(object)
+  ) {
+    return Walk.Plain;
+  }
+  refuse(value, path, what);
+}
+
+function isPlainError(object: object): boolean {
+  // v8 copies the built-in error types (name, message, stack), not subclasses' extras.
+  return object instanceof Error;
+}
+
+/** Replaces every runtime object inside `value` by its handle (a fresh copy). */
+export function toWire(value: unknown, copies = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const object = value as object;
+  const done = copies.get(object);
+  if (done !== undefined) return done;
+  if (TO_HANDLE in object) return (object as Shareable)[TO_HANDLE]();
+  if (Array.isArray(object)) {
+    const out: unknown[] = [];
+    copies.set(object, out);
+    for (const entry of object) out.push(toWire(entry, copies));
+    return out;
+  }
+  if (object instanceof Map) {
+    const out = new Map();
+    copies.set(object, out);
+    for (const [key, entry] of object) out.set(toWire(key, copies), toWire(entry, copies));
+    return out;
+  }
+  if (object instanceof Set) {
+    const out = new Set();
+    copies.set(object, out);
+    for (const entry of object) out.add(toWire(entry, copies));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(object) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    const out: Record<string, unknown> = {};
+    copies.set(object, out);
+    for (const key of Object.keys(object)) {
+      out[key] = toWire((object as Record<string, unknown>)[key], copies);
+    }
+    return out;
+  }
+  return object;
+}
+
+/** Turns handles inside a received value back into working runtime objects. */
+export function fromWire(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const handle = value as Partial<Handle>;
+  if (typeof handle.$procscope === "string") {
+    const revive = revivers.get(handle.$procscope);
+    if (!revive) throw new PicklingError(`unknown procscope object kind '${handle.$procscope}'`);
+    return revive(handle as Handle);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = fromWire(value[i]);
+    return value;
+  }
+  if (value instanceof Map) {
+    const entries = [...value.entries()];
+    value.clear();
+    for (const [key, entry] of entries) value.set(fromWire(key), fromWire(entry));
+    return value;
+  }
+  if (value instanceof Set) {
+    const entries = [...value];
+    value.clear();
+    for (const entry of entries) value.add(fromWire(entry));
+    return value;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === Object.prototype || proto === null) {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = fromWire(record[key]);
+  }
+  return value;
+}

@@ -1,0 +1,20 @@
+/**
+ * Environment variables through which a run hands its context to each process.
+ * Inherited by every child, so the whole tree shares one run.
+ */
+export const ENV = {
+  /** `hrtime` (ns, decimal) of the run's t = 0. */
+  clockOrigin: "PROCSCOPE_CLOCK_ORIGIN",
+  /** Path of the hub's Unix socket; absent in the root until it starts the hub. */
+  hubSocket: "PROCSCOPE_HUB",
+  /** Per-run secret every connection must present (hex). */
+  secret: "PROCSCOPE_SECRET",
+  /** Path of the collector's socket (CLI or editor); absent = record nothing. */
+  collector: "PROCSCOPE_COLLECTOR",
+  /** Secret for the collector connection (hex). */
+  collectorSecret: "PROCSCOPE_COLLECTOR_SECRET",
+  /** Absolute path of the program's entry module (re-run in every child). */
+  entry: "PROCSCOPE_ENTRY",
+  /** JSON launch description of a child: its target, name, identity. */
+  launch: "PROCSCOPE_LAUNCH",
+} as const;

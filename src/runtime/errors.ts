@@ -1,0 +1,57 @@
+/**
+ * The error classes of API.md. Each is `instanceof Error`, carries a clear message, and
+ * keeps its name across a process boundary (see `reviveError`).
+ */
+
+export class ProcscopeError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A blocking call ran out of time. */
+export class TimeoutError extends ProcscopeError {}
+/** `getNowait` / `get({ block: false })` on an empty queue. */
+export class Empty extends ProcscopeError {}
+/** `put` on a full bounded queue that may not wait. */
+export class Full extends ProcscopeError {}
+/** `recv` on a pipe whose other end is closed everywhere and which is drained. */
+export class EOFError extends ProcscopeError {}
+export class BrokenBarrierError extends ProcscopeError {}
+/** A value or function that cannot cross a process boundary. */
+export class PicklingError extends ProcscopeError {}
+export class AuthenticationError extends ProcscopeError {}
+export class ValueError extends ProcscopeError {}
+
+/** A child process or pool worker died. */
+export class ProcessError extends ProcscopeError {
+  constructor(
+    message: string,
+    readonly pid: number | null,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+  ) {
+    super(message);
+  }
+}
+
+const byName: Record<string, new (message?: string) => Error> = {
+  TimeoutError,
+  Empty,
+  Full,
+  EOFError,
+  BrokenBarrierError,
+  PicklingError,
+  AuthenticationError,
+  ValueError,
+};
+
+/** Rebuilds an error that crossed a process boundary as `{ name, message, stack }`. */
+export function reviveError(data: { name: string; message: string; stack?: string }): Error {
+  const Kind = byName[data.name];
+  const error = Kind ? new Kind(data.message) : new Error(data.message);
+  if (!Kind) error.name = data.name;
+  if (data.stack) error.stack = data.stack;
+  return error;
+}

@@ -1,0 +1,289 @@
+/**
+ * A process's one connection to the run's hub.
+ *
+ * Everything a process says to the hub goes through `HubClient`: control frames, batches of
+ * messages, trace events. Writes are coalesced and flushed once per turn of the event loop
+ * (or sooner when a batch grows large), in the order they were made. Requests carry a
+ * number (`req`) and are answered by a `reply` with the same number.
+ */
+import * as net from "node:net";
+import * as v8 from "node:v8";
+import { encodeFrame, FrameReader, type Frame, type FrameHeader } from "./framing";
+import { walkValue, Walk, toWire } from "./clone";
+
+export interface Reply {
+  header: FrameHeader;
+  body: Buffer | null;
+}
+
+interface PendingReply {
+  resolve(reply: Reply): void;
+  reject(error: Error): void;
+}
+
+/** Messages to one queue or pipe, written into one serializer until sealed. */
+interface OpenBatch {
+  obj: string;
+  serializer: v8.Serializer;
+  count: number;
+  seen: Map<object, number>;
+}
+
+/** Seal a batch after this many messages so that receivers get a steady stream. */
+const MAX_BATCH_MESSAGES = 2048;
+/** Flush synchronously once this much is waiting. */
+const FLUSH_BYTES = 1 << 20;
+/** Above this many unsent bytes in the socket, producers are asked to wait for drain. */
+const HIGH_WATER_BYTES = 16 << 20;
+
+export type UnsolicitedHandler = (frame: Frame) => void;
+
+export class HubClient {
+  private socket: net.Socket | null = null;
+  private readonly queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  private batch: OpenBatch | null = null;
+  private nextRequest = 1;
+  private readonly replies = new Map<number, PendingReply>();
+  private readonly handlers = new Map<string, UnsolicitedHandler>();
+  private readonly reader = new FrameReader();
+  private closed = false;
+  private drainWaiters: Array<() => void> = [];
+  /** Called when the hub goes away without this process having said goodbye. */
+  onLost: (reason: string) => void = () => undefined;
+
+  /** Connects and performs the hello/welcome handshake. */
+  async connect(path: string, hello: FrameHeader): Promise<FrameHeader> {
+    return (await this.connectWithBody(path, hello)).header;
+  }
+
+  /** Like `connect`, also returning the welcome's body. */
+  async connectWithBody(path: string, hello: FrameHeader): Promise<Reply> {
+    const socket = await connectWithRetry(path);
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        this.reader.push(chunk, (frame) => this.dispatch(frame));
+      } catch (error) {
+        socket.destroy();
+        this.onLost(`bad frame from hub: ${(error as Error).message}`);
+      }
+    });
+    socket.on("drain", () => {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const wake of waiters) wake();
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      const wasClosed = this.closed;
+      this.closed = true;
+      const lost = new Error("the procscope hub went away");
+      for (const pending of this.replies.values()) pending.reject(lost);
+      this.replies.clear();
+      if (!wasClosed) this.onLost("connection to the hub closed");
+    });
+    // The hello goes first, ahead of anything queued before the socket existed.
+    const req = this.nextRequest++;
+    const welcome = new Promise<Reply>((resolve, reject) => this.replies.set(req, { resolve, reject }));
+    for (const chunk of encodeFrame({ ...hello, req })) socket.write(chunk);
+    this.flush();
+    this.updateRef();
+    return welcome;
+  }
+
+  get connected(): boolean {
+    return this.socket !== null && !this.closed;
+  }
+
+  /** Registers the handler for unsolicited frames of one type (e.g. `recall`). */
+  on(type: string, handler: UnsolicitedHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  /** Sends a control frame (after any open batch, keeping order). */
+  send(header: FrameHeader, body?: Buffer | null): void {
+    this.sealBatch();
+    this.enqueue(encodeFrame(header, body));
+  }
+
+  /** Sends a request and resolves with its reply. */
+  request(header: FrameHeader, body?: Buffer | null): Promise<Reply> {
+    const req = this.nextRequest++;
+    const promise = new Promise<Reply>((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error("the procscope hub went away"));
+        return;
+      }
+      this.replies.set(req, { resolve, reject });
+    });
+    this.send({ ...header, req }, body);
+    this.updateRef();
+    return promise;
+  }
+
+  /** The number the next `request` will carry (for cancelling it). */
+  peekRequestNumber(): number {
+    return this.nextRequest;
+  }
+
+  /**
+   * Appends one message to the batch for `obj`. Throws `PicklingError` (from the walk)
+   * before anything is written when the value cannot cross a process boundary.
+   */
+  appendMessage(obj: string, value: unknown, sender: number, seq: number, where: string): void {
+    let batch = this.batch;
+    if (batch && batch.obj !== obj) {
+      this.sealBatch();
+      batch = null;
+    }
+    if (!batch) batch = this.openBatch(obj);
+    let walked = walkValue(value, where, "send", batch.seen, seq);
+    if (walked & Walk.SeenInBatch) {
+      // Shares an object with an earlier message of this batch: cut the batch so the
+      // receiver gets two independent copies, as with two separate pickles.
+      this.sealBatch();
+      batch = this.openBatch(obj);
+      walked = walkValue(value, where, "send", batch.seen, seq);
+    }
+    const hasHandles = (walked & Walk.HasHandles) !== 0;
+    batch.serializer.writeUint32(sender);
+    batch.serializer.writeUint32(seq);
+    batch.serializer.writeUint32(hasHandles ? 1 : 0);
+    batch.serializer.writeValue(hasHandles ? toWire(value) : value);
+    batch.count++;
+    if (batch.count >= MAX_BATCH_MESSAGES) this.sealBatch();
+    this.scheduleFlush();
+  }
+
+  /** True when the socket is backed up and producers should wait for `drained()`. */
+  get congested(): boolean {
+    return this.socket !== null && this.socket.writableLength > HIGH_WATER_BYTES;
+  }
+
+  drained(): Promise<void> {
+    if (!this.congested) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Writes everything queued now. */
+  flush(): void {
+    this.flushScheduled = false;
+    this.sealBatch();
+    const socket = this.socket;
+    if (!socket || this.closed || this.queued.length === 0) return;
+    socket.cork();
+    for (const chunk of this.queued) socket.write(chunk);
+    socket.uncork();
+    this.queued.length = 0;
+    this.queuedBytes = 0;
+    this.updateRef();
+  }
+
+  /** Flushes, says goodbye and waits until every byte has left this process. */
+  async close(): Promise<void> {
+    if (!this.socket || this.closed) return;
+    this.send({ type: "bye" });
+    this.flush();
+    this.closed = true;
+    const socket = this.socket;
+    await new Promise<void>((resolve) => {
+      socket.once("close", () => resolve());
+      socket.end();
+    });
+  }
+
+  private openBatch(obj: string): OpenBatch {
+    const serializer = new v8.DefaultSerializer();
+    serializer.writeHeader();
+    this.batch = { obj, serializer, count: 0, seen: new Map() };
+    return this.batch;
+  }
+
+  private sealBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    if (batch.count === 0) return;
+    const body = batch.serializer.releaseBuffer();
+    this.enqueue(encodeFrame({ type: "put", obj: batch.obj, count: batch.count }, body));
+  }
+
+  private enqueue(chunks: Buffer[]): void {
+    for (const chunk of chunks) {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
+    if (this.queuedBytes >= FLUSH_BYTES) this.flush();
+    else this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private dispatch(frame: Frame): void {
+    const { header } = frame;
+    if (header.type === "reply") {
+      const req = header.req as number;
+      const pending = this.replies.get(req);
+      if (!pending) return;
+      this.replies.delete(req);
+      this.updateRef();
+      pending.resolve({ header, body: frame.body });
+      return;
+    }
+    this.handlers.get(header.type)?.(frame);
+  }
+
+  /**
+   * The socket keeps the process alive only while an answer is awaited or bytes wait to be
+   * written: a finished program must be free to exit.
+   */
+  private updateRef(): void {
+    const socket = this.socket;
+    if (!socket || this.closed) return;
+    if (this.replies.size > 0 || this.queued.length > 0 || this.pinned > 0) socket.ref();
+    else socket.unref();
+  }
+
+  private pinned = 0;
+
+  /** Keeps the process alive while `fn`'s promise is pending (e.g. a local wait). */
+  async pin<T>(fn: () => Promise<T>): Promise<T> {
+    this.pinned++;
+    this.updateRef();
+    try {
+      return await fn();
+    } finally {
+      this.pinned--;
+      this.updateRef();
+    }
+  }
+}
+
+async function connectWithRetry(path: string): Promise<net.Socket> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(path);
+        socket.once("connect", () => {
+          socket.removeAllListeners("error");
+          resolve(socket);
+        });
+        socket.once("error", reject);
+      });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== "ENOENT" && code !== "ECONNREFUSED") || Date.now() > deadline) {
+        throw new Error(`cannot reach the procscope hub at ${path}: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * Queues and pipe ends, kept in the hub.
+ *
+ * Items are stored as the sender's batches (`Segment`s) without being decoded. While a
+ * channel has one reader, whole batches go to it on demand and it consumes them locally —
+ * the fast path. Once a second process reads, the hub recalls what the first one holds and
+ * hands out items one at a time, so that work is shared as with Python's queues.
+ */
+import * as v8 from "node:v8";
+import type { Peer } from "./peer";
+
+export interface Segment {
+  body: Buffer;
+  count: number;
+}
+
+interface Demand {
+  peer: Peer;
+  req: number;
+  max: number;
+}
+
+interface ParkedPut {
+  peer: Peer;
+  req: number;
+  segment: Segment;
+}
+
+/** Largest number of items handed to a lone reader in one reply. */
+const LONE_READER_BATCH = 8192;
+
+export interface ChannelEvents {
+  lost(channel: Channel, peer: Peer, count: number): void;
+}
+
+export class Channel {
+  private readonly segments: Segment[] = [];
+  /** Items stored in the hub. */
+  private stored = 0;
+  /** Items handed to readers and not yet reported consumed, per reader. */
+  private readonly leased = new Map<Peer, number>();
+  private readonly readers = new Set<Peer>();
+  private readonly demands: Demand[] = [];
+  private readonly parkedPuts: ParkedPut[] = [];
+  /** Tasks put and not yet marked done (JoinableQueue). */
+  private unfinished = 0;
+  private readonly joiners: Array<{ peer: Peer; req: number }> = [];
+  /** For a pipe end's inbox: who holds the other end, open (peers or not-yet-connected pids). */
+  readonly writers = new Map<Peer | number, number>();
+  private hadWriters = false;
+
+  constructor(
+    readonly id: string,
+    readonly maxsize: number,
+    readonly isPipe: boolean,
+  ) {}
+
+  get size(): number {
+    let total = this.stored;
+    for (const count of this.leased.values()) total += count;
+    return total;
+  }
+
+  private get full(): boolean {
+    return this.maxsize > 0 && this.size >= this.maxsize;
+  }
+
+  /** An unbounded put: always accepted. */
+  put(segment: Segment): void {
+    this.store(segment);
+    this.serve();
+  }
+
+  /** A bounded put: accepted now (true) or parked until there is room. */
+  putBounded(peer: Peer, req: number, segment: Segment, nowait: boolean): void {
+    if (!this.full) {
+      this.store(segment);
+      peer.reply(req, { ok: true });
+      this.serve();
+    } else if (nowait) {
+      peer.reply(req, { full: true });
+    } else {
+      this.parkedPuts.push({ peer, req, segment });
+    }
+  }
+
+  demand(peer: Peer, req: number, max: number, nowait: boolean): void {
+    if (!this.readers.has(peer)) this.addReader(peer);
+    this.demands.push({ peer, req, max });
+    this.serve();
+    if (nowait) {
+      const index = this.demands.findIndex((d) => d.req === req && d.peer === peer);
+      if (index >= 0) {
+        this.demands.splice(index, 1);
+        peer.reply(req, { empty: true });
+      }
+    }
+  }
+
+  /** A waiting get or put gave up: answer `cancelled`, unless it was served already. */
+  cancel(peer: Peer, req: number): boolean {
+    const demand = this.demands.findIndex((d) => d.peer === peer && d.req === req);
+    if (demand >= 0) {
+      this.demands.splice(demand, 1);
+      peer.reply(req, { cancelled: true });
+      return true;
+    }
+    const put = this.parkedPuts.findIndex((p) => p.peer === peer && p.req === req);
+    if (put >= 0) {
+      this.parkedPuts.splice(put, 1);
+      peer.reply(req, { cancelled: true });
+      return true;
+    }
+    return false;
+  }
+
+  /** A reader reports items it has handed to the program. */
+  consumed(peer: Peer, count: number): void {
+    const held = this.leased.get(peer) ?? 0;
+    this.leased.set(peer, Math.max(0, held - count));
+    this.admitParkedPuts();
+  }
+
+  /** A reader gives back items it was holding (after a recall or a cancelled get). */
+  returned(peer: Peer, segment: Segment): void {
+    const held = this.leased.get(peer) ?? 0;
+    this.leased.set(peer, Math.max(0, held - segment.count));
+    this.segments.unshift(segment);
+    this.stored += segment.count;
+    this.serve();
+  }
+
+  qsize(): number {
+    return this.size;
+  }
+
+  taskDone(count: number): boolean {
+    if (count > this.unfinished) return false;
+    this.unfinished -= count;
+    if (this.unfinished === 0) this.releaseJoiners();
+    return true;
+  }
+
+  join(peer: Peer, req: number): void {
+    if (this.unfinished === 0) peer.reply(req, { ok: true });
+    else this.joiners.push({ peer, req });
+  }
+
+  addWriter(holder: Peer | number): void {
+    this.writers.set(holder, (this.writers.get(holder) ?? 0) + 1);
+    this.hadWriters = true;
+  }
+
+  removeWriter(holder: Peer | number, all = false): void {
+    const count = this.writers.get(holder);
+    if (count === undefined) return;
+    if (all || count <= 1) this.writers.delete(holder);
+    else this.writers.set(holder, count - 1);
+    this.serve();
+  }
+
+  /** A pending pid connected: its holdings move to its peer. */
+  adoptWriter(pid: number, peer: Peer): void {
+    const count = this.writers.get(pid);
+    if (count === undefined) return;
+    this.writers.delete(pid);
+    this.writers.set(peer, (this.writers.get(peer) ?? 0) + count);
+  }
+
+  /** A process is gone: forget its demands, puts and holdings; its leased items are lost. */
+  dropPeer(peer: Peer, events: ChannelEvents): void {
+    this.readers.delete(peer);
+    for (let i = this.demands.length - 1; i >= 0; i--) {
+      if (this.demands[i].peer === peer) this.demands.splice(i, 1);
+    }
+    for (let i = this.parkedPuts.length - 1; i >= 0; i--) {
+      if (this.parkedPuts[i].peer === peer) this.parkedPuts.splice(i, 1);
+    }
+    for (let i = this.joiners.length - 1; i >= 0; i--) {
+      if (this.joiners[i].peer === peer) this.joiners.splice(i, 1);
+    }
+    const lost = this.leased.get(peer) ?? 0;
+    this.leased.delete(peer);
+    if (lost > 0 && !peer.saidBye) events.lost(this, peer, lost);
+    this.removeWriter(peer, true);
+    this.admitParkedPuts();
+  }
+
+  private addReader(peer: Peer): void {
+    this.readers.add(peer);
+    if (this.readers.size < 2) return;
+    // Shared from now on: whoever holds a lone reader's batch must give it back.
+    for (const [holder, count] of this.leased) {
+      if (holder !== peer && count > 0) holder.send({ type: "recall", obj: this.id });
+    }
+  }
+
+  private store(segment: Segment): void {
+    this.segments.push(segment);
+    this.stored += segment.count;
+    this.unfinished += segment.count;
+  }
+
+  private serve(): void {
+    while (this.demands.length > 0 && this.stored > 0) {
+      const demand = this.demands.shift()!;
+      const lone = this.readers.size < 2;
+      const taken = lone ? this.takeBatches(Math.max(demand.max, LONE_READER_BATCH)) : this.takeOne();
+      const count = taken.reduce((sum, segment) => sum + segment.count, 0);
+      this.leased.set(demand.peer, (this.leased.get(demand.peer) ?? 0) + count);
+      demand.peer.reply(
+        demand.req,
+        { count, lengths: taken.map((segment) => segment.body.length) },
+        taken.length === 1 ? taken[0].body : Buffer.concat(taken.map((segment) => segment.body)),
+      );
+    }
+    if (this.isPipe && this.stored === 0 && this.hadWriters && this.writers.size === 0) {
+      for (const demand of this.demands.splice(0)) demand.peer.reply(demand.req, { eof: true });
+    }
+    this.admitParkedPuts();
+  }
+
+  private takeBatches(max: number): Segment[] {
+    const taken: Segment[] = [];
+    let count = 0;
+    while (this.segments.length > 0 && (count === 0 || count + this.segments[0].count <= max)) {
+      const segment = this.segments.shift()!;
+      taken.push(segment);
+      count += segment.count;
+    }
+    this.stored -= count;
+    return taken;
+  }
+
+  private takeOne(): Segment[] {
+    const head = this.segments[0];
+    if (head.count > 1) this.segments.splice(0, 1, ...splitSegment(head));
+    const one = this.segments.shift()!;
+    this.stored -= one.count;
+    return [one];
+  }
+
+  private admitParkedPuts(): void {
+    while (this.parkedPuts.length > 0 && !this.full) {
+      const put = this.parkedPuts.shift()!;
+      this.store(put.segment);
+      put.peer.reply(put.req, { ok: true });
+      if (this.demands.length > 0) {
+        this.serve();
+        return;
+      }
+    }
+  }
+
+  private releaseJoiners(): void {
+    for (const joiner of this.joiners.splice(0)) joiner.peer.reply(joiner.req, { ok: true });
+  }
+}
+
+/**
+ * Re-encodes a batch as one segment per item. Decoding and encoding each item again also
+ * breaks any object sharing between items, which separate pickles would not have.
+ */
+export function splitSegment(segment: Segment): Segment[] {
+  const reader = new v8.DefaultDeserializer(segment.body);
+  reader.readHeader();
+  const out: Segment[] = [];
+  for (let i = 0; i < segment.count; i++) {
+    const sender = reader.readUint32();
+    const seq = reader.readUint32();
+    const flags = reader.readUint32();
+    const value: unknown = reader.readValue();
+    const writer = new v8.DefaultSerializer();
+    writer.writeHeader();
+    writer.writeUint32(sender);
+    writer.writeUint32(seq);
+    writer.writeUint32(flags);
+    writer.writeValue(value);
+    out.push({ body: writer.releaseBuffer(), count: 1 });
+  }
+  return out;
+}

@@ -1,0 +1,364 @@
+/**
+ * The hub: one small process per run that owns the shared objects (queues, pipes, locks),
+ * keeps the process table, relays trace events to the collector and, when the root process
+ * dies, ends every other process of the run.
+ *
+ * It runs apart from the user's code so that a busy or dead root never stalls the other
+ * processes' queues and locks, and so that someone is left to clean up (docs/architecture.md).
+ */
+import * as net from "node:net";
+import * as crypto from "node:crypto";
+import * as v8 from "node:v8";
+import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../framing";
+import { Channel, type ChannelEvents } from "./channels";
+import { LockState } from "./locks";
+import { Peer } from "./peer";
+import type { TraceEvent } from "../../protocol/trace";
+import { now } from "../clock";
+
+export interface HubOptions {
+  socketPath: string;
+  secret: string;
+  collectorPath?: string;
+  collectorSecret?: string;
+}
+
+interface KnownProcess {
+  number: number;
+  pid: number;
+  exited: boolean;
+  peer: Peer | null;
+  /** The target's arguments, held until the child connects. */
+  args: Buffer | null;
+}
+
+export class Hub implements ChannelEvents {
+  private readonly server: net.Server;
+  private readonly channels = new Map<string, Channel>();
+  private readonly locks = new Map<string, LockState>();
+  private readonly processes = new Map<number, KnownProcess>();
+  private readonly waitingHello = new Map<number, { peer: Peer; req: number; header: FrameHeader }>();
+  private nextNumber = 1;
+  private collector: net.Socket | null = null;
+  private readonly collectorQueue: Buffer[] = [];
+  private collectorReady = false;
+  private readonly ownEvents: TraceEvent[] = [];
+  private ownFlushScheduled = false;
+  private rootPeer: Peer | null = null;
+  private shuttingDown = false;
+
+  constructor(private readonly options: HubOptions) {
+    this.server = net.createServer((socket) => this.accept(socket));
+  }
+
+  async start(): Promise<void> {
+    if (this.options.collectorPath) this.connectCollector(this.options.collectorPath);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.options.socketPath, () => resolve());
+    });
+  }
+
+  private connectCollector(path: string): void {
+    const socket = net.connect(path);
+    this.collector = socket;
+    socket.on("connect", () => {
+      this.collectorReady = true;
+      socket.write(Buffer.concat(encodeFrame({ type: "hello", secret: this.options.collectorSecret })));
+      for (const chunk of this.collectorQueue.splice(0)) socket.write(chunk);
+    });
+    // Without a collector the program runs on; its events are simply not recorded.
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      this.collector = null;
+      this.collectorReady = false;
+      this.collectorQueue.length = 0;
+    });
+  }
+
+  private toCollector(chunks: Buffer[]): void {
+    if (!this.collector) return;
+    if (this.collectorReady) for (const chunk of chunks) this.collector.write(chunk);
+    else this.collectorQueue.push(...chunks);
+  }
+
+  private record(event: TraceEvent): void {
+    if (!this.options.collectorPath) return;
+    this.ownEvents.push(event);
+    if (!this.ownFlushScheduled) {
+      this.ownFlushScheduled = true;
+      setImmediate(() => this.flushOwnEvents());
+    }
+  }
+
+  private flushOwnEvents(): void {
+    this.ownFlushScheduled = false;
+    if (this.ownEvents.length === 0) return;
+    const body = v8.serialize(this.ownEvents.splice(0));
+    this.toCollector(encodeFrame({ type: "trace" }, body));
+  }
+
+  private accept(socket: net.Socket): void {
+    const peer = new Peer(socket);
+    const reader = new FrameReader();
+    let authenticated = false;
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        reader.push(chunk, (frame) => {
+          if (!authenticated) {
+            authenticated = this.authenticate(frame.header);
+            if (!authenticated) {
+              socket.destroy();
+              return;
+            }
+          }
+          this.handle(peer, frame);
+        });
+      } catch {
+        socket.destroy();
+      }
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      if (authenticated) this.disconnected(peer);
+    });
+  }
+
+  private authenticate(header: FrameHeader): boolean {
+    if (header.type !== "hello" || typeof header.secret !== "string") return false;
+    const given = Buffer.from(header.secret);
+    const expected = Buffer.from(this.options.secret);
+    return given.length === expected.length && crypto.timingSafeEqual(given, expected);
+  }
+
+  private handle(peer: Peer, frame: Frame): void {
+    const h = frame.header;
+    const req = h.req as number;
+    switch (h.type) {
+      case "hello":
+        return this.hello(peer, req, h);
+      case "spawned":
+        return this.spawned(peer, h, frame.body);
+      case "exited":
+        return this.exited(h.pid as number, h.exitCode as number, (h.signal as string) ?? null, "parent");
+      case "trace":
+        if (frame.body) this.toCollector(encodeFrame({ type: "trace" }, frame.body));
+        return;
+      case "channel":
+        this.channel(h.obj as string, h.maxsize as number, h.pipe as boolean);
+        return;
+      case "put":
+        return this.put(peer, h, frame.body);
+      case "demand":
+        return this.channel(h.obj as string).demand(peer, req, h.max as number, h.nowait === true);
+      case "consumed":
+        return this.channel(h.obj as string).consumed(peer, h.count as number);
+      case "return":
+        if (frame.body) {
+          this.channel(h.obj as string).returned(peer, { body: frame.body, count: h.count as number });
+        }
+        return;
+      case "qsize":
+        return peer.reply(req, { size: this.channel(h.obj as string).qsize() });
+      case "task-done":
+        if (!this.channel(h.obj as string).taskDone(h.count as number)) {
+          this.record({
+            type: "warning",
+            t: now(),
+            p: peer.number,
+            code: "task-done-extra",
+            obj: h.obj as string,
+            message: `taskDone() on ${h.obj as string} was called more times than items were put`,
+          });
+        }
+        return;
+      case "join-queue":
+        return this.channel(h.obj as string).join(peer, req);
+      case "handle-open":
+        return this.channel(h.obj as string, 0, true).addWriter(
+          typeof h.pid === "number" ? h.pid : peer,
+        );
+      case "handle-close":
+        return this.channel(h.obj as string, 0, true).removeWriter(peer);
+      case "cancel":
+        return this.cancel(peer, h.obj as string, h.target as number);
+      case "lock-acquire":
+        return this.lock(h.obj as string).acquire(peer, req, h.nowait === true);
+      case "lock-release":
+        this.lock(h.obj as string).release(peer);
+        return;
+      case "bye":
+        peer.saidBye = true;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private hello(peer: Peer, req: number, h: FrameHeader): void {
+    peer.pid = h.pid as number;
+    if (h.root === true) {
+      this.rootPeer = peer;
+      this.welcome(peer, req, this.register(peer.pid, 0));
+      this.record({
+        type: "process.start",
+        t: now(),
+        p: 1,
+        pid: peer.pid,
+        ppid: h.ppid as number,
+        name: h.name as string,
+      });
+      return;
+    }
+    const known = this.processes.get(peer.pid);
+    if (known) this.welcome(peer, req, known, h);
+    // The parent's "spawned" has not arrived yet: answer when it does.
+    else this.waitingHello.set(peer.pid, { peer, req, header: h });
+  }
+
+  private welcome(peer: Peer, req: number, known: KnownProcess, h?: FrameHeader): void {
+    known.peer = peer;
+    peer.number = known.number;
+    peer.reply(req, { number: known.number }, known.args);
+    known.args = null;
+    for (const channel of this.channels.values()) channel.adoptWriter(peer.pid, peer);
+    if (h) {
+      this.record({
+        type: "process.start",
+        t: now(),
+        p: known.number,
+        pid: peer.pid,
+        ppid: h.ppid as number,
+        name: h.name as string,
+      });
+    }
+  }
+
+  private register(pid: number, _parent: number): KnownProcess {
+    const known: KnownProcess = { number: this.nextNumber++, pid, exited: false, peer: null, args: null };
+    this.processes.set(pid, known);
+    return known;
+  }
+
+  private spawned(parent: Peer, h: FrameHeader, args: Buffer | null): void {
+    const pid = h.pid as number;
+    const known = this.register(pid, parent.number);
+    known.args = args;
+    this.record({
+      type: "process.spawn",
+      t: h.t as number,
+      p: parent.number,
+      child: known.number,
+      pid,
+      name: h.name as string,
+      target: h.target as string,
+      daemon: h.daemon as boolean,
+      role: "process",
+      loc: h.loc as string | undefined,
+    });
+    for (const obj of (h.handles as string[] | undefined) ?? []) {
+      this.channel(obj, 0, true).addWriter(pid);
+    }
+    const waiting = this.waitingHello.get(pid);
+    if (waiting) {
+      this.waitingHello.delete(pid);
+      this.welcome(waiting.peer, waiting.req, known, waiting.header);
+    }
+  }
+
+  private exited(pid: number, exitCode: number, signal: string | null, source: "parent" | "connection-lost"): void {
+    const known = this.processes.get(pid);
+    if (!known || known.exited) return;
+    known.exited = true;
+    for (const channel of this.channels.values()) channel.removeWriter(pid, true);
+    this.record({ type: "process.exit", t: now(), p: known.number, exitCode, signal, source });
+  }
+
+  private disconnected(peer: Peer): void {
+    for (const channel of this.channels.values()) channel.dropPeer(peer, this);
+    for (const lock of this.locks.values()) {
+      if (lock.dropPeer(peer)) {
+        this.record({
+          type: "warning",
+          t: now(),
+          p: peer.number,
+          code: "holder-died",
+          obj: lock.id,
+          message: `P${peer.number} ended while holding lock ${lock.id}; it was released`,
+        });
+      }
+    }
+    if (peer === this.rootPeer) this.rootGone();
+  }
+
+  /** The root is gone: nothing may outlive it. */
+  private rootGone(): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    for (const known of this.processes.values()) {
+      if (known.number === 1 || known.exited) continue;
+      try {
+        process.kill(known.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    for (const { peer } of this.waitingHello.values()) {
+      try {
+        process.kill(peer.pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    this.flushOwnEvents();
+    this.server.close();
+    const finish = (): void => process.exit(0);
+    if (this.collector && this.collectorReady) this.collector.end(finish);
+    else finish();
+    setTimeout(finish, 1000).unref();
+  }
+
+  lost(channel: Channel, peer: Peer, count: number): void {
+    this.record({
+      type: "warning",
+      t: now(),
+      p: peer.number,
+      code: "message-lost",
+      obj: channel.id,
+      message: `P${peer.number} ended holding ${count} undelivered message(s) of ${channel.id}`,
+    });
+  }
+
+  private channel(id: string, maxsize = 0, pipe = false): Channel {
+    let channel = this.channels.get(id);
+    if (!channel) {
+      channel = new Channel(id, maxsize, pipe);
+      this.channels.set(id, channel);
+    }
+    return channel;
+  }
+
+  private lock(id: string): LockState {
+    let lock = this.locks.get(id);
+    if (!lock) {
+      lock = new LockState(id);
+      this.locks.set(id, lock);
+    }
+    return lock;
+  }
+
+  private put(peer: Peer, h: FrameHeader, body: Buffer | null): void {
+    if (!body) return;
+    const channel = this.channel(h.obj as string);
+    const segment = { body, count: h.count as number };
+    if (typeof h.req === "number") channel.putBounded(peer, h.req, segment, h.nowait === true);
+    else channel.put(segment);
+  }
+
+  private cancel(peer: Peer, obj: string, target: number): void {
+    const done = this.channels.get(obj)?.cancel(peer, target) || this.locks.get(obj)?.cancel(peer, target);
+    // Already answered: the answer in flight is the final one.
+    if (!done) return;
+  }
+}

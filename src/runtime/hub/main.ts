@@ -1,0 +1,21 @@
+/** Entry point of the hub process (started by the root; see hub.ts). */
+import { Hub } from "./hub";
+import { ENV } from "../env";
+
+const socketPath = process.env[ENV.hubSocket];
+const secret = process.env[ENV.secret];
+if (!socketPath || !secret) {
+  process.stderr.write("procscope hub: started without a socket path and secret\n");
+  process.exit(2);
+}
+process.title = "procscope-hub";
+const hub = new Hub({
+  socketPath,
+  secret,
+  collectorPath: process.env[ENV.collector],
+  collectorSecret: process.env[ENV.collectorSecret],
+});
+hub.start().catch((error: Error) => {
+  process.stderr.write(`procscope hub: cannot listen on ${socketPath}: ${error.message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,38 @@
+/**
+ * procscope: Python's `multiprocessing` for TypeScript on Node.js — real OS processes,
+ * with every process, message and lock recorded for the viewer. See docs/api.md.
+ */
+import { runChild, runRoot } from "./lifecycle";
+
+export { main, isMainProcess } from "./lifecycle";
+export {
+  Process,
+  fork,
+  currentProcess,
+  parentProcess,
+  activeChildren,
+  cpuCount,
+  type ProcessOptions,
+  type ProcessInfo,
+} from "./process";
+export { Queue, JoinableQueue, SimpleQueue, type PutOptions } from "./queue";
+export { Pipe, Connection } from "./pipe";
+export { Lock, type AcquireOptions } from "./lock";
+export type { TakeOptions as GetOptions } from "./channel-reader";
+export {
+  TimeoutError,
+  Empty,
+  Full,
+  EOFError,
+  BrokenBarrierError,
+  PicklingError,
+  ProcessError,
+  AuthenticationError,
+  ValueError,
+} from "./errors";
+
+// The bootstraps (child.js, root.js) reach the one runtime instance the program also gets.
+(globalThis as Record<symbol, unknown>)[Symbol.for("procscope.boot")] = {
+  runChild: () => runChild(__filename),
+  runRoot: (entry: string, args: string[]) => runRoot(__filename, entry, args),
+};

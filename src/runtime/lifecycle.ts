@@ -1,0 +1,131 @@
+/**
+ * How a procscope process begins and ends: `main()` (Python's `if __name__ == "__main__":`),
+ * the child bootstrap, and the orderly exit that joins children and flushes the trace.
+ */
+import * as v8 from "node:v8";
+import { inspect } from "node:util";
+import { context, record } from "./context";
+import { ENV } from "./env";
+import { fromWire } from "./clone";
+import { resolveReference } from "./functions";
+import { finishChildren, type LaunchSpec } from "./process";
+import { installLoader, ProgramSyntaxError } from "./loader";
+import type { OutputEvent } from "../protocol/trace";
+
+/** True in the root process of a run (Python's `__name__ == "__main__"` under spawn). */
+export function isMainProcess(): boolean {
+  return context.isRoot;
+}
+
+/**
+ * Runs `fn` in the root process once the entry module has loaded, then joins the
+ * non-daemon children and terminates the daemon ones, as Python does at exit. In a child,
+ * where the entry module's top level runs again, it does nothing.
+ */
+export function main(fn: () => unknown): void {
+  if (!context.isRoot) return;
+  setImmediate(() => void runMain(fn));
+}
+
+async function runMain(fn: () => unknown): Promise<void> {
+  let code = 0;
+  try {
+    await fn();
+  } catch (error) {
+    printUncaught("MainProcess", error);
+    code = 1;
+  }
+  try {
+    await finishChildren();
+  } finally {
+    await context.shutdown();
+  }
+  if (code !== 0) process.exitCode = code;
+}
+
+function printUncaught(name: string, error: unknown): void {
+  const text = error instanceof Error ? (error.stack ?? String(error)) : inspect(error);
+  process.stderr.write(`Process ${name} (pid ${process.pid}) failed:\n${text}\n`);
+}
+
+const MAX_OUTPUT_CHARS = 4000;
+
+/** Records what the process writes to stdout/stderr (it still reaches the terminal). */
+function captureOutput(): void {
+  for (const stream of ["stdout", "stderr"] as const) {
+    const target = process[stream];
+    const write = target.write.bind(target) as (...args: unknown[]) => boolean;
+    target.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
+      if (text) {
+        const truncated = text.length > MAX_OUTPUT_CHARS;
+        record<OutputEvent>({
+          type: "process.output",
+          stream,
+          text: truncated ? text.slice(0, MAX_OUTPUT_CHARS) : text,
+          truncated: truncated || undefined,
+        });
+      }
+      return write(chunk, ...rest);
+    }) as typeof target.write;
+  }
+}
+
+function loadEntry(entry: string): void {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(entry);
+  } catch (error) {
+    if (error instanceof ProgramSyntaxError) {
+      process.stderr.write(`procscope: syntax error in ${error.message}\n`);
+    } else {
+      printUncaught(context.info.name, error);
+    }
+    throw error;
+  }
+}
+
+/** Entry of the root process under the CLI or the editor: load the program. */
+export async function runRoot(runtimeEntry: string, entry: string, args: string[]): Promise<void> {
+  installLoader(runtimeEntry);
+  process.env[ENV.entry] = entry;
+  process.argv = [process.argv[0], entry, ...args];
+  if (context.tracing) captureOutput();
+  await context.ensureConnected();
+  try {
+    loadEntry(entry);
+  } catch {
+    await context.shutdown();
+    process.exit(1);
+  }
+}
+
+/** Entry of every child process: become the process the parent described, run its target. */
+export async function runChild(runtimeEntry: string): Promise<void> {
+  const launch = JSON.parse(process.env[ENV.launch] ?? "{}") as LaunchSpec;
+  installLoader(runtimeEntry);
+  process.title = `procscope ${launch.name}`;
+  const argsBody = await context.connectChild({
+    name: launch.name,
+    identity: launch.identity,
+    daemon: launch.daemon,
+    parentName: launch.parentName,
+  });
+  if (context.tracing) captureOutput();
+  let code = 0;
+  try {
+    loadEntry(launch.entry);
+    const target = resolveReference(launch.target);
+    const args = argsBody ? (fromWire(v8.deserialize(argsBody)) as unknown[]) : [];
+    await target(...args);
+  } catch (error) {
+    if (!(error instanceof ProgramSyntaxError)) printUncaught(launch.name, error);
+    code = 1;
+  }
+  try {
+    await finishChildren();
+  } finally {
+    await context.shutdown();
+  }
+  process.exit(code);
+}

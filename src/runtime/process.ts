@@ -1,0 +1,228 @@
+/**
+ * `Process`: a real OS process running an exported function of the program, as Python's
+ * `multiprocessing.Process` with the spawn start method.
+ */
+import * as os from "node:os";
+import * as path from "node:path";
+import * as v8 from "node:v8";
+import { spawn, type ChildProcess } from "node:child_process";
+import { context, record } from "./context";
+import { ENV } from "./env";
+import { referenceOf, describeReference, type FunctionRef } from "./functions";
+import { walkValue, toWire, Walk } from "./clone";
+import { ValueError } from "./errors";
+import { callerLocation } from "./callsite";
+import { collectSharedHandles } from "./handles";
+import type { ProcessJoinEvent } from "../protocol/trace";
+
+export interface ProcessOptions<A extends unknown[]> {
+  target: (...args: A) => unknown;
+  args?: A;
+  name?: string;
+  daemon?: boolean;
+}
+
+/** What a child needs to know to become itself (passed in its environment). */
+export interface LaunchSpec {
+  entry: string;
+  target: FunctionRef;
+  name: string;
+  identity: number[];
+  daemon: boolean;
+  parentName: string;
+}
+
+const liveChildren = new Set<Process>();
+
+export class Process<A extends unknown[] = unknown[]> {
+  name: string;
+  daemon: boolean;
+  private readonly target: (...args: A) => unknown;
+  private readonly args: A;
+  private child: ChildProcess | null = null;
+  private code: number | null = null;
+  private exitSignal: NodeJS.Signals | null = null;
+  private readonly identity: number[];
+  private exited: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(options: ProcessOptions<A>) {
+    if (!options || typeof options !== "object") {
+      throw new TypeError("new Process({ target, args?, name?, daemon? }) needs an options object");
+    }
+    this.target = options.target;
+    this.args = (options.args ?? []) as A;
+    this.identity = [...context.info.identity, ++context.childCounter];
+    this.name = options.name ?? `Process-${this.identity.join(":")}`;
+    this.daemon = options.daemon ?? context.info.daemon;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  /** Python's `exitcode`: null while running, the exit code, or -N when killed by signal N. */
+  get exitCode(): number | null {
+    return this.code;
+  }
+
+  start(): this {
+    if (this.closed) throw new ValueError("process object is closed");
+    if (this.child) throw new ValueError(`cannot start ${this.name}: a process can only be started once`);
+    if (context.info.daemon) {
+      throw new ValueError("daemonic processes are not allowed to have children");
+    }
+    const ref = referenceOf(this.target, `the target of ${this.name}`);
+    const loc = context.tracing ? callerLocation() : undefined;
+    // Check and encode the arguments before anything starts: a bad argument throws here.
+    const walked = walkValue(this.args, "args", "pass", new Map(), 0);
+    const shared: string[] = [];
+    const wire = walked & Walk.HasHandles ? collectSharedHandles(shared, () => toWire(this.args)) : this.args;
+    const argsBody = v8.serialize(wire);
+    const launch: LaunchSpec = {
+      entry: programEntry(),
+      target: ref,
+      name: this.name,
+      identity: this.identity,
+      daemon: this.daemon,
+      parentName: context.info.name,
+    };
+    void context.ensureConnected();
+    const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "child.js")], {
+      stdio: "inherit",
+      env: { ...process.env, [ENV.launch]: JSON.stringify(launch) },
+    });
+    this.child = child;
+    if (child.pid === undefined) {
+      throw new ValueError(`cannot start ${this.name}: the OS refused to create a process`);
+    }
+    liveChildren.add(this as unknown as Process);
+    context.client.send(
+      {
+        type: "spawned",
+        pid: child.pid,
+        name: this.name,
+        target: describeReference(ref),
+        daemon: this.daemon,
+        t: context.now(),
+        loc,
+        handles: shared,
+      },
+      argsBody,
+    );
+    this.exited = new Promise((resolve) => {
+      child.once("exit", (code, signal) => {
+        this.code = code ?? -(os.constants.signals[signal as NodeJS.Signals] ?? 1);
+        this.exitSignal = signal;
+        liveChildren.delete(this as unknown as Process);
+        context.client.send({
+          type: "exited",
+          pid: child.pid,
+          exitCode: this.code,
+          signal: this.exitSignal,
+        });
+        resolve();
+      });
+    });
+    return this;
+  }
+
+  /** Waits for the process to end, or until `timeout` seconds have passed. */
+  async join(timeout?: number): Promise<void> {
+    if (!this.child || !this.exited) throw new ValueError(`cannot join ${this.name}: it was never started`);
+    if (this.code !== null) return;
+    const started = context.now();
+    const loc = context.tracing ? callerLocation() : undefined;
+    await context.client.pin(() =>
+      timeout === undefined ? this.exited! : Promise.race([this.exited!, sleep(timeout)]),
+    );
+    if (this.code !== null) {
+      record<ProcessJoinEvent>({
+        type: "process.join",
+        childPid: this.child.pid ?? 0,
+        wait: context.now() - started,
+        loc,
+      });
+    }
+  }
+
+  isAlive(): boolean {
+    return this.child !== null && this.code === null;
+  }
+
+  /** Sends SIGTERM, as Python's `terminate()`. */
+  terminate(): void {
+    if (this.isAlive()) this.child!.kill("SIGTERM");
+  }
+
+  /** Sends SIGKILL, as Python's `kill()`. */
+  kill(): void {
+    if (this.isAlive()) this.child!.kill("SIGKILL");
+  }
+
+  close(): void {
+    if (this.isAlive()) throw new ValueError(`cannot close ${this.name}: it is still running`);
+    this.closed = true;
+  }
+
+  toString(): string {
+    const state = this.child === null ? "initial" : this.code === null ? "started" : `stopped exitcode=${this.code}`;
+    return `<Process name='${this.name}' pid=${this.pid ?? "None"} ${state}${this.daemon ? " daemon" : ""}>`;
+  }
+}
+
+function sleep(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds) * 1000));
+}
+
+/** The module whose top level every child runs again (Python's `__main__`). */
+function programEntry(): string {
+  return process.env[ENV.entry] ?? require.main?.filename ?? process.argv[1];
+}
+
+/** `fork(f, ...args)`: start a process running `f(...args)` and return it. */
+export function fork<A extends unknown[]>(target: (...args: A) => unknown, ...args: A): Process<A> {
+  return new Process({ target, args }).start();
+}
+
+export interface ProcessInfo {
+  name: string;
+  pid: number;
+  daemon: boolean;
+  /** Display number in the trace (1 = root). */
+  number: number;
+}
+
+export function currentProcess(): ProcessInfo {
+  return { name: context.info.name, pid: process.pid, daemon: context.info.daemon, number: context.number };
+}
+
+export function parentProcess(): { name: string; pid: number } | null {
+  if (context.isRoot || context.info.parentName === null) return null;
+  return { name: context.info.parentName, pid: process.ppid };
+}
+
+/** Children of this process still running. */
+export function activeChildren(): Process[] {
+  return [...liveChildren].filter((child) => child.isAlive());
+}
+
+export function cpuCount(): number {
+  return os.availableParallelism();
+}
+
+/** Python's exit behaviour: join non-daemon children, terminate daemon ones. */
+export async function finishChildren(): Promise<void> {
+  for (const child of [...liveChildren]) {
+    if (child.daemon) {
+      child.terminate();
+    }
+  }
+  for (const child of [...liveChildren]) {
+    if (!child.daemon) await child.join();
+  }
+  for (const child of [...liveChildren]) {
+    await child.join(1);
+    child.kill();
+  }
+}

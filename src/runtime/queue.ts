@@ -1,0 +1,193 @@
+/**
+ * `Queue`, `JoinableQueue` and `SimpleQueue`: Python's process-safe FIFO queues.
+ * Items live in the hub; see channel-reader.ts and hub/channels.ts for how they move.
+ */
+import { context, record } from "./context";
+import { ChannelReader, type TakeOptions } from "./channel-reader";
+import { sendMessage, encodeSingle, recordSend, backPressure, requestWithTimeout } from "./channel-writer";
+import { TO_HANDLE, registerReviver, type Handle } from "./clone";
+import { Empty, Full, ValueError } from "./errors";
+import { callerLocation } from "./callsite";
+import type { ObjectCreateEvent, ObjectKind } from "../protocol/trace";
+
+export interface PutOptions {
+  block?: boolean;
+  /** Seconds; undefined waits forever. */
+  timeout?: number;
+}
+
+type QueueKind = Extract<ObjectKind, "queue" | "joinable-queue" | "simple-queue">;
+
+class BaseQueue<T> {
+  readonly id: string;
+  readonly maxsize: number;
+  private reader: ChannelReader | null = null;
+  private closed = false;
+
+  constructor(maxsize: number, kind: QueueKind, existing?: string) {
+    if (!Number.isInteger(maxsize) || maxsize < 0) {
+      throw new ValueError(`maxsize must be a non-negative integer, got ${String(maxsize)}`);
+    }
+    this.maxsize = maxsize;
+    if (existing) {
+      this.id = existing;
+      return;
+    }
+    this.id = context.nextObjectId();
+    void context.ensureConnected();
+    context.client.send({ type: "channel", obj: this.id, maxsize, pipe: false });
+    record<ObjectCreateEvent>({
+      type: "object.create",
+      obj: this.id,
+      kind,
+      maxsize,
+      loc: context.tracing ? callerLocation() : undefined,
+    });
+  }
+
+  /** Puts `item` at the tail. On a bounded queue, waits for room (or throws `Full`). */
+  async put(item: T, options: PutOptions = {}): Promise<void> {
+    this.checkOpen();
+    if (this.maxsize === 0) {
+      sendMessage(this.id, item, "Queue.put(item)");
+      this.onPut(1);
+      await backPressure();
+      return;
+    }
+    const seq = context.nextMessageSeq();
+    const body = encodeSingle(item, seq, "Queue.put(item)");
+    const started = context.now();
+    const block = options.block ?? true;
+    const reply = await requestWithTimeout(
+      { type: "put", obj: this.id, count: 1, nowait: !block },
+      body,
+      block ? options.timeout : undefined,
+    );
+    if (!reply.header.ok) throw new Full(`queue ${this.id} is full (maxsize ${this.maxsize})`);
+    this.onPut(1);
+    if (context.tracing) recordSend(this.id, seq, item, context.now() - started, body.length);
+  }
+
+  /**
+   * Puts without waiting. On an unbounded queue it is done when this returns; on a bounded
+   * one only the hub knows whether there is room, so the returned promise rejects `Full`.
+   */
+  putNowait(item: T): Promise<void> {
+    if (this.maxsize === 0) {
+      this.checkOpen();
+      sendMessage(this.id, item, "Queue.putNowait(item)");
+      this.onPut(1);
+      return Promise.resolve();
+    }
+    return this.put(item, { block: false });
+  }
+
+  /** Removes and returns the head item, waiting for one (or throws `Empty`). */
+  async get(options: TakeOptions = {}): Promise<T> {
+    const item = await this.channelReader().take("get", options);
+    this.onGet();
+    return item.value as T;
+  }
+
+  getNowait(): Promise<T> {
+    return this.get({ block: false });
+  }
+
+  /** Approximate number of items, as in Python: in the hub plus held unread by readers. */
+  async qsize(): Promise<number> {
+    context.client.flush();
+    const reply = await context.client.request({ type: "qsize", obj: this.id });
+    return reply.header.size as number;
+  }
+
+  async empty(): Promise<boolean> {
+    return (await this.qsize()) === 0;
+  }
+
+  async full(): Promise<boolean> {
+    return this.maxsize > 0 && (await this.qsize()) >= this.maxsize;
+  }
+
+  /** This process will put no more; what it put is still delivered. */
+  close(): void {
+    this.closed = true;
+    context.client.flush();
+  }
+
+  /** Python's `join_thread()`: the data is flushed with the connection; kept for parity. */
+  async joinThread(): Promise<void> {
+    context.client.flush();
+    await backPressure();
+  }
+
+  protected onPut(_count: number): void {}
+  protected onGet(): void {}
+
+  private checkOpen(): void {
+    if (this.closed) throw new ValueError(`queue ${this.id} is closed`);
+  }
+
+  private channelReader(): ChannelReader {
+    if (!this.reader) {
+      this.reader = new ChannelReader(this.id, () => new Empty(`queue ${this.id} is empty`));
+    }
+    return this.reader;
+  }
+
+  protected handle(kind: string): Handle {
+    return { $procscope: kind, id: this.id, maxsize: this.maxsize };
+  }
+}
+
+export class Queue<T = unknown> extends BaseQueue<T> {
+  constructor(maxsize = 0, existing?: string) {
+    super(maxsize, "queue", existing);
+  }
+  [TO_HANDLE](): Handle {
+    return this.handle("queue");
+  }
+}
+
+export class JoinableQueue<T = unknown> extends BaseQueue<T> {
+  /** Items this process took and has not yet marked done. */
+  private takenHere = 0;
+
+  constructor(maxsize = 0, existing?: string) {
+    super(maxsize, "joinable-queue", existing);
+  }
+
+  protected override onGet(): void {
+    this.takenHere++;
+  }
+
+  /** Marks one task taken from this queue as done. */
+  taskDone(): void {
+    if (this.takenHere === 0) {
+      throw new ValueError("taskDone() called more times than items were taken from the queue here");
+    }
+    this.takenHere--;
+    context.client.send({ type: "task-done", obj: this.id, count: 1 });
+  }
+
+  /** Waits until every item ever put has been marked done. */
+  async join(): Promise<void> {
+    await context.client.request({ type: "join-queue", obj: this.id });
+  }
+
+  [TO_HANDLE](): Handle {
+    return this.handle("joinable-queue");
+  }
+}
+
+export class SimpleQueue<T = unknown> extends BaseQueue<T> {
+  constructor(existing?: string) {
+    super(0, "simple-queue", existing);
+  }
+  [TO_HANDLE](): Handle {
+    return this.handle("simple-queue");
+  }
+}
+
+registerReviver("queue", (h) => new Queue(h.maxsize as number, h.id as string));
+registerReviver("joinable-queue", (h) => new JoinableQueue(h.maxsize as number, h.id as string));
+registerReviver("simple-queue", (h) => new SimpleQueue(h.id as string));
