@@ -41,7 +41,9 @@ export class Collector {
             const given = Buffer.from(String(header.secret ?? ""));
             const expected = Buffer.from(this.secret);
             authenticated =
-              header.type === "hello" && given.length === expected.length && crypto.timingSafeEqual(given, expected);
+              header.type === "hello" &&
+              given.length === expected.length &&
+              crypto.timingSafeEqual(given, expected);
             if (!authenticated) {
               this.rejected++;
               socket.destroy();

@@ -5,9 +5,10 @@ import { exportPerfetto } from "./export-perfetto";
 import { TraceFileError } from "./trace-file";
 
 const USAGE = `usage:
-  procscope run FILE [--trace PATH] [--no-summary] [-- ARGS…]
+  procscope run FILE [--trace PATH] [--no-summary] [--no-trace] [-- ARGS…]
       Run a TypeScript or JavaScript program on the procscope runtime, print its process
       tree, message flows and lock contention, and write its trace (default: .procscope/).
+      --no-trace runs it without recording anything (no trace, no summary).
   procscope export TRACE --perfetto OUT.json
       Convert a .pstrace file to Chrome Trace Event JSON (opens in ui.perfetto.dev).
   procscope report TRACE
@@ -23,6 +24,7 @@ async function cli(argv: string[]): Promise<number> {
       const programArgs = split >= 0 ? rest.slice(split + 1) : [];
       let tracePath: string | undefined;
       let summary = true;
+      let trace = true;
       const files: string[] = [];
       for (let i = 0; i < own.length; i++) {
         const arg = own[i];
@@ -31,18 +33,27 @@ async function cli(argv: string[]): Promise<number> {
           if (!tracePath) throw new UsageError("--trace needs a path");
         } else if (arg.startsWith("--trace=")) tracePath = arg.slice("--trace=".length);
         else if (arg === "--no-summary") summary = false;
+        else if (arg === "--no-trace") trace = false;
         else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
         else files.push(arg);
       }
       if (files.length === 0) throw new UsageError("run needs a FILE");
       const [file, ...extra] = files;
-      return runProgram({ file, args: [...extra, ...programArgs], tracePath, summary, runtimeDir });
+      return runProgram({
+        file,
+        args: [...extra, ...programArgs],
+        tracePath,
+        summary,
+        trace,
+        runtimeDir,
+      });
     }
     case "export": {
       const trace = rest.find((arg) => !arg.startsWith("-"));
       const at = rest.indexOf("--perfetto");
       const out = at >= 0 ? rest[at + 1] : undefined;
-      if (!trace || !out || trace === out) throw new UsageError("export needs TRACE and --perfetto OUT.json");
+      if (!trace || !out || trace === out)
+        throw new UsageError("export needs TRACE and --perfetto OUT.json");
       const count = await exportPerfetto(trace, out);
       process.stderr.write(`wrote ${out} (${count} trace events); open it in ui.perfetto.dev\n`);
       return 0;
@@ -68,7 +79,8 @@ async function cli(argv: string[]): Promise<number> {
 cli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: Error) => {
-    if (error instanceof UsageError) process.stderr.write(`procscope: ${error.message}\n\n${USAGE}\n`);
+    if (error instanceof UsageError)
+      process.stderr.write(`procscope: ${error.message}\n\n${USAGE}\n`);
     else if (error instanceof TraceFileError) process.stderr.write(`procscope: ${error.message}\n`);
     else process.stderr.write(`procscope: ${error.stack ?? error.message}\n`);
     process.exit(2);

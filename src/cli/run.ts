@@ -18,6 +18,8 @@ export interface RunOptions {
   args: string[];
   tracePath?: string;
   summary: boolean;
+  /** Record a trace at all (off: the runtime records nothing, as under plain node). */
+  trace: boolean;
   /** Where the runtime's bundles are (dist/runtime). */
   runtimeDir: string;
 }
@@ -53,17 +55,24 @@ export async function runProgram(options: RunOptions): Promise<number> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [ENV.clockOrigin]: origin.toString(),
-    [ENV.collector]: collector.socketPath,
-    [ENV.collectorSecret]: collector.secret,
   };
+  if (options.trace) {
+    env[ENV.collector] = collector.socketPath;
+    env[ENV.collectorSecret] = collector.secret;
+  }
   for (const key of [ENV.hubSocket, ENV.secret, ENV.launch, ENV.entry]) delete env[key];
+  if (!options.trace) delete env[ENV.collector];
 
   // The program gets its own process group, so that whatever happens, one signal ends it all.
-  const root = spawn(process.execPath, [path.join(options.runtimeDir, "root.js"), entry, ...options.args], {
-    stdio: "inherit",
-    env,
-    detached: true,
-  });
+  const root = spawn(
+    process.execPath,
+    [path.join(options.runtimeDir, "root.js"), entry, ...options.args],
+    {
+      stdio: "inherit",
+      env,
+      detached: true,
+    },
+  );
   const forward = (signal: NodeJS.Signals): void => {
     try {
       if (root.pid) process.kill(-root.pid, signal);
@@ -99,19 +108,28 @@ export async function runProgram(options: RunOptions): Promise<number> {
   });
   events.push({ type: "run.end", t: endedAt, p: 1, exitCode: code, signal });
   events.sort((a, b) => a.t - b.t);
+  if (!options.trace) return exitCode;
 
   fs.mkdirSync(path.dirname(tracePath), { recursive: true });
   writeTraceFile(tracePath, events);
   if (options.summary) {
     const model = new RunModel();
     for (const event of events) model.add(event);
-    const shown = tracePath.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), tracePath) : tracePath;
-    process.stderr.write(`\n${formatSummary(model)}\n\nTrace: ${shown} (${events.length} events)\n`);
+    const shown = tracePath.startsWith(process.cwd() + path.sep)
+      ? path.relative(process.cwd(), tracePath)
+      : tracePath;
+    process.stderr.write(
+      `\n${formatSummary(model)}\n\nTrace: ${shown} (${events.length} events)\n`,
+    );
   }
   return exitCode;
 }
 
 function defaultTracePath(entry: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
-  return path.join(process.cwd(), ".procscope", `${path.basename(entry, path.extname(entry))}-${stamp}.pstrace`);
+  return path.join(
+    process.cwd(),
+    ".procscope",
+    `${path.basename(entry, path.extname(entry))}-${stamp}.pstrace`,
+  );
 }

@@ -3,9 +3,14 @@ import { RunModel } from "../model/run-model";
 import { formatBytes, formatDuration } from "../model/stats";
 
 function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i].length)));
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => row[i].length)),
+  );
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -22,7 +27,10 @@ export function formatSummary(model: RunModel): string {
   const processRows = model.tree().map(({ row, depth }) => {
     const start = row.startedAt ?? row.spawnedAt;
     const stop = row.exitedAt ?? end;
-    const marks = [row.daemon ? "daemon" : "", row.role !== "process" && row.role !== "root" ? row.role : ""]
+    const marks = [
+      row.daemon ? "daemon" : "",
+      row.role !== "process" && row.role !== "root" ? row.role : "",
+    ]
       .filter(Boolean)
       .join(", ");
     return [
@@ -63,7 +71,16 @@ export function formatSummary(model: RunModel): string {
   else {
     out.push(
       table(
-        ["lock", "acquisitions", "contended", "timeouts", "total wait", "p50 wait", "max wait", "max hold"],
+        [
+          "lock",
+          "acquisitions",
+          "contended",
+          "timeouts",
+          "total wait",
+          "p50 wait",
+          "max wait",
+          "max hold",
+        ],
         locks.map((lock) => [
           lock.name,
           String(lock.acquisitions),
@@ -79,7 +96,8 @@ export function formatSummary(model: RunModel): string {
   }
 
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
-  if (model.dropped > 0) warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);
+  if (model.dropped > 0)
+    warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);
   if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${w}`));
   return out.join("\n");
 }

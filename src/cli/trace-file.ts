@@ -75,7 +75,11 @@ export async function readTraceFile(file: string): Promise<TraceEvent[]> {
     try {
       event = JSON.parse(line);
     } catch {
-      throw new TraceFileError(file, lineNumber, "not valid JSON (is the file truncated or edited?)");
+      throw new TraceFileError(
+        file,
+        lineNumber,
+        "not valid JSON (is the file truncated or edited?)",
+      );
     }
     const candidate = event as Partial<TraceEvent> | null;
     if (!candidate || typeof candidate !== "object" || typeof candidate.type !== "string") {
@@ -98,10 +102,18 @@ function checkHeader(file: string, line: string): void {
   try {
     header = JSON.parse(line) as Partial<TraceFileHeader>;
   } catch {
-    throw new TraceFileError(file, 1, "not a procscope trace (the first line must be the pstrace header)");
+    throw new TraceFileError(
+      file,
+      1,
+      "not a procscope trace (the first line must be the pstrace header)",
+    );
   }
   if (!header || header.format !== "pstrace") {
-    throw new TraceFileError(file, 1, "not a procscope trace (the header has no \"format\": \"pstrace\")");
+    throw new TraceFileError(
+      file,
+      1,
+      'not a procscope trace (the header has no "format": "pstrace")',
+    );
   }
   if (header.version !== TRACE_FORMAT_VERSION) {
     throw new TraceFileError(

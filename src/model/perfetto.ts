@@ -24,7 +24,10 @@ export interface ChromeTraceEvent {
 /** Slices this short still bind a flow arrow (µs). */
 const MARK_US = 1;
 
-export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceEvent[]; displayTimeUnit: "ms" } {
+export function toChromeTrace(events: TraceEvent[]): {
+  traceEvents: ChromeTraceEvent[];
+  displayTimeUnit: "ms";
+} {
   const out: ChromeTraceEvent[] = [];
   const pidOf = new Map<number, number>();
   const names = new ObjectNames();
@@ -41,7 +44,10 @@ export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceE
     if (event.type === "process.start") pidOf.set(event.p, event.pid);
     if (event.type === "object.create") {
       names.add(event.obj, event.kind);
-      kinds.set(event.obj, event.kind === "pipe" ? "pipe" : event.kind === "lock" ? "lock" : "queue");
+      kinds.set(
+        event.obj,
+        event.kind === "pipe" ? "pipe" : event.kind === "lock" ? "lock" : "queue",
+      );
     }
   }
   const category = (obj: string): string => kinds.get(obj) ?? "queue";
@@ -50,8 +56,20 @@ export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceE
     switch (event.type) {
       case "process.start": {
         const label = `${processLabel(event.p)} ${event.name}`;
-        out.push({ name: "process_name", ph: "M", pid: event.pid, tid: event.pid, args: { name: label } });
-        out.push({ name: "thread_name", ph: "M", pid: event.pid, tid: event.pid, args: { name: event.name } });
+        out.push({
+          name: "process_name",
+          ph: "M",
+          pid: event.pid,
+          tid: event.pid,
+          args: { name: label },
+        });
+        out.push({
+          name: "thread_name",
+          ph: "M",
+          pid: event.pid,
+          tid: event.pid,
+          args: { name: event.name },
+        });
         lifetimes.set(event.p, { start: event.t, name: label });
         break;
       }
@@ -99,10 +117,25 @@ export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceE
           tid: pid(event.p),
           args: { message: event.msg, preview: event.preview, location: event.loc },
         });
-        out.push({ name: "message", ph: "s", cat, id, ts: us(event.t), pid: pid(event.p), tid: pid(event.p) });
+        out.push({
+          name: "message",
+          ph: "s",
+          cat,
+          id,
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+        });
         const level = (depth.get(event.obj) ?? 0) + 1;
         depth.set(event.obj, level);
-        out.push({ name: `depth ${names.get(event.obj)}`, ph: "C", ts: us(event.t), pid: pid(event.p), tid: pid(event.p), args: { depth: level } });
+        out.push({
+          name: `depth ${names.get(event.obj)}`,
+          ph: "C",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+          args: { depth: level },
+        });
         break;
       }
       case "message.receive": {
@@ -116,15 +149,36 @@ export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceE
           dur: Math.max(MARK_US, us(event.wait)),
           pid: pid(event.p),
           tid: pid(event.p),
-          args: { message: event.msg, bytes: event.size, waitedUs: us(event.wait), location: event.loc },
+          args: {
+            message: event.msg,
+            bytes: event.size,
+            waitedUs: us(event.wait),
+            location: event.loc,
+          },
         });
         const id = flowIds.get(event.msg);
         if (id !== undefined) {
-          out.push({ name: "message", ph: "f", bp: "e", cat, id, ts: us(event.t), pid: pid(event.p), tid: pid(event.p) });
+          out.push({
+            name: "message",
+            ph: "f",
+            bp: "e",
+            cat,
+            id,
+            ts: us(event.t),
+            pid: pid(event.p),
+            tid: pid(event.p),
+          });
         }
         const level = Math.max(0, (depth.get(event.obj) ?? 0) - 1);
         depth.set(event.obj, level);
-        out.push({ name: `depth ${names.get(event.obj)}`, ph: "C", ts: us(event.t), pid: pid(event.p), tid: pid(event.p), args: { depth: level } });
+        out.push({
+          name: `depth ${names.get(event.obj)}`,
+          ph: "C",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+          args: { depth: level },
+        });
         break;
       }
       case "lock.acquired":
@@ -155,7 +209,14 @@ export function toChromeTrace(events: TraceEvent[]): { traceEvents: ChromeTraceE
         });
         break;
       case "warning":
-        out.push({ name: `warning: ${event.message}`, ph: "i", s: "p", ts: us(event.t), pid: pid(event.p), tid: pid(event.p) });
+        out.push({
+          name: `warning: ${event.message}`,
+          ph: "i",
+          s: "p",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+        });
         break;
       default:
         break;

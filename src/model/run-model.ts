@@ -3,7 +3,13 @@
  * message flows per queue and pipe, and contention per lock. Pure: no I/O, no Node APIs,
  * so the CLI, the extension and the webview all use the same judgement of the same facts.
  */
-import { assertNever, processLabel, type ObjectKind, type ProcessRole, type TraceEvent } from "../protocol/trace";
+import {
+  assertNever,
+  processLabel,
+  type ObjectKind,
+  type ProcessRole,
+  type TraceEvent,
+} from "../protocol/trace";
 import { ObjectNames } from "./names";
 import { percentile, sum } from "./stats";
 
@@ -245,7 +251,16 @@ export class RunModel {
     let flow = this.flows.get(obj);
     if (!flow) {
       this.names.add(obj, kind);
-      flow = { obj, name: "", kind, sends: 0, receives: 0, bytes: 0, routes: new Map(), pending: 0 };
+      flow = {
+        obj,
+        name: "",
+        kind,
+        sends: 0,
+        receives: 0,
+        bytes: 0,
+        routes: new Map(),
+        pending: 0,
+      };
       this.flows.set(obj, flow);
     }
     flow.name = this.names.get(obj);

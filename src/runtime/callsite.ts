@@ -49,8 +49,7 @@ export function mapLocation(file: string, line: number, column: number): string 
   let result = `${toPath(file)}:${line}:${column}`;
   try {
     const entry = findSourceMap(file)?.findEntry(line - 1, column - 1) as
-      | { originalSource?: string; originalLine?: number; originalColumn?: number }
-      | undefined;
+      { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (entry && entry.originalSource !== undefined && entry.originalLine !== undefined) {
       result = `${toPath(entry.originalSource)}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
     }

@@ -113,9 +113,15 @@ export class ChannelReader {
     if (this.buffered > 0) return this.pop();
     if (this.demandInFlight !== null) throw this.emptyError();
     this.sendAck();
-    const reply = await context.client.request({ type: "demand", obj: this.obj, max: 1, nowait: true });
+    const reply = await context.client.request({
+      type: "demand",
+      obj: this.obj,
+      max: 1,
+      nowait: true,
+    });
     this.accept(reply);
-    if (reply.header.eof) throw new EOFError(`${this.obj}: the other end is closed and nothing is left`);
+    if (reply.header.eof)
+      throw new EOFError(`${this.obj}: the other end is closed and nothing is left`);
     if (this.buffered === 0) throw this.emptyError();
     return this.pop();
   }

@@ -10,7 +10,13 @@ const PREVIEW_CHARS = 120;
 
 /** A short, single-line rendering of a message for hovers and summaries. */
 export function preview(value: unknown): string {
-  const text = inspect(value, { depth: 2, maxArrayLength: 8, maxStringLength: 60, breakLength: Infinity, compact: true });
+  const text = inspect(value, {
+    depth: 2,
+    maxArrayLength: 8,
+    maxStringLength: 60,
+    breakLength: Infinity,
+    compact: true,
+  });
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
 }
 
@@ -21,7 +27,13 @@ export function sendMessage(obj: string, value: unknown, where: string): void {
   if (context.tracing) recordSend(obj, seq, value, undefined);
 }
 
-export function recordSend(obj: string, seq: number, value: unknown, wait: number | undefined, size?: number): void {
+export function recordSend(
+  obj: string,
+  seq: number,
+  value: unknown,
+  wait: number | undefined,
+  size?: number,
+): void {
   const detail = context.recorder.wantsDetail(obj, "send");
   record<MessageSendEvent>({
     type: "message.send",

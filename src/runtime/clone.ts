@@ -106,7 +106,13 @@ function walk(
   const proto = Object.getPrototypeOf(object) as object | null;
   if (proto === Object.prototype || proto === null) {
     for (const key of Object.keys(object)) {
-      result |= walk((object as Record<string, unknown>)[key], `${path}.${key}`, what, seen, message);
+      result |= walk(
+        (object as Record<string, unknown>)[key],
+        `${path}.${key}`,
+        what,
+        seen,
+        message,
+      );
     }
     return result;
   }

@@ -31,7 +31,8 @@ function scan(): void {
     if (typeof exports === "function" && !known.has(exports)) {
       known.set(exports, { module: filename, name: "default" });
     }
-    if (exports === null || (typeof exports !== "object" && typeof exports !== "function")) continue;
+    if (exports === null || (typeof exports !== "object" && typeof exports !== "function"))
+      continue;
     for (const name of Object.keys(exports as object)) {
       let value: unknown;
       try {
@@ -39,7 +40,8 @@ function scan(): void {
       } catch {
         continue;
       }
-      if (typeof value === "function" && !known.has(value)) known.set(value, { module: filename, name });
+      if (typeof value === "function" && !known.has(value))
+        known.set(value, { module: filename, name });
     }
   }
 }
@@ -69,8 +71,12 @@ export function referenceOf(fn: unknown, role: string): FunctionRef {
 /** In a child: loads the module and returns the export. */
 export function resolveReference(ref: FunctionRef): (...args: unknown[]) => unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exports = require(ref.module) as Record<string, unknown> | ((...args: unknown[]) => unknown);
-  const value = ref.name === "default" && typeof exports === "function" ? exports : (exports as Record<string, unknown>)[ref.name];
+  const exports = require(ref.module) as
+    Record<string, unknown> | ((...args: unknown[]) => unknown);
+  const value =
+    ref.name === "default" && typeof exports === "function"
+      ? exports
+      : (exports as Record<string, unknown>)[ref.name];
   if (typeof value !== "function") {
     throw new PicklingError(`${ref.module} has no exported function '${ref.name}'`);
   }

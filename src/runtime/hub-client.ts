@@ -87,7 +87,9 @@ export class HubClient {
     });
     // The hello goes first, ahead of anything queued before the socket existed.
     const req = this.nextRequest++;
-    const welcome = new Promise<Reply>((resolve, reject) => this.replies.set(req, { resolve, reject }));
+    const welcome = new Promise<Reply>((resolve, reject) =>
+      this.replies.set(req, { resolve, reject }),
+    );
     for (const chunk of encodeFrame({ ...hello, req })) socket.write(chunk);
     this.flush();
     this.updateRef();
@@ -281,7 +283,9 @@ async function connectWithRetry(path: string): Promise<net.Socket> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if ((code !== "ENOENT" && code !== "ECONNREFUSED") || Date.now() > deadline) {
-        throw new Error(`cannot reach the procscope hub at ${path}: ${(error as Error).message}`);
+        throw new Error(`cannot reach the procscope hub at ${path}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

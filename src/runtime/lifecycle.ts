@@ -56,7 +56,8 @@ function captureOutput(): void {
     const target = process[stream];
     const write = target.write.bind(target) as (...args: unknown[]) => boolean;
     target.write = ((chunk: unknown, ...rest: unknown[]) => {
-      const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
+      const text =
+        typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : "";
       if (text) {
         const truncated = text.length > MAX_OUTPUT_CHARS;
         record<OutputEvent>({

@@ -98,11 +98,19 @@ function transform(filename: string): string {
   try {
     return esbuild.transformSync(source, options).code;
   } catch (error) {
-    const first = (error as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> })
-      .errors?.[0];
+    const first = (
+      error as {
+        errors?: Array<{ text: string; location?: { line: number; column: number } | null }>;
+      }
+    ).errors?.[0];
     if (!first) throw error;
     const line = first.location?.line ?? 0;
     const column = (first.location?.column ?? 0) + 1;
-    throw new ProgramSyntaxError(`${filename}:${line}:${column}: ${first.text}`, filename, line, column);
+    throw new ProgramSyntaxError(
+      `${filename}:${line}:${column}: ${first.text}`,
+      filename,
+      line,
+      column,
+    );
   }
 }

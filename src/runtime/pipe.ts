@@ -48,16 +48,24 @@ export class Connection<T = unknown> {
     }
     const end = size === undefined ? buffer.length : offset + size;
     if (offset < 0 || end > buffer.length || end < offset) {
-      throw new ValueError(`sendBytes(): offset ${offset} and size ${size} do not fit a buffer of ${buffer.length} bytes`);
+      throw new ValueError(
+        `sendBytes(): offset ${offset} and size ${size} do not fit a buffer of ${buffer.length} bytes`,
+      );
     }
     this.check("send", this.writable);
-    sendMessage(this.peerId, Buffer.from(buffer.subarray(offset, end)), "Connection.sendBytes(buffer)");
+    sendMessage(
+      this.peerId,
+      Buffer.from(buffer.subarray(offset, end)),
+      "Connection.sendBytes(buffer)",
+    );
   }
 
   async recvBytes(): Promise<Buffer> {
     const value = (await this.recv()) as unknown;
     if (!(value instanceof Uint8Array)) {
-      throw new ValueError("recvBytes(): the message received was not bytes (it was sent with send())");
+      throw new ValueError(
+        "recvBytes(): the message received was not bytes (it was sent with send())",
+      );
     }
     return Buffer.isBuffer(value) ? value : Buffer.from(value);
   }
@@ -94,12 +102,15 @@ export class Connection<T = unknown> {
   private check(op: string, allowed: boolean): void {
     if (this.closedHere) throw new ValueError(`cannot ${op}: this connection is closed`);
     if (!allowed) {
-      throw new ValueError(`cannot ${op}: this end of a one-way pipe is ${this.readable ? "read" : "write"}-only`);
+      throw new ValueError(
+        `cannot ${op}: this end of a one-way pipe is ${this.readable ? "read" : "write"}-only`,
+      );
     }
   }
 
   private inbox(): ChannelReader {
-    if (!this.reader) this.reader = new ChannelReader(this.id, () => new Empty(`nothing to receive on ${this.id}`));
+    if (!this.reader)
+      this.reader = new ChannelReader(this.id, () => new Empty(`nothing to receive on ${this.id}`));
     return this.reader;
   }
 }
@@ -120,12 +131,24 @@ export function Pipe<T = unknown>(duplex = true): [Connection<T>, Connection<T>]
     context.client.send({ type: "channel", obj: end.id, maxsize: 0, pipe: true });
     // This process holds both ends: it may write into the inbox of each writable end's peer.
     if (end.writable) context.client.send({ type: "handle-open", obj: end.peerId });
-    record<ObjectCreateEvent>({ type: "object.create", obj: end.id, kind: "pipe", peer: end.peerId, loc });
+    record<ObjectCreateEvent>({
+      type: "object.create",
+      obj: end.id,
+      kind: "pipe",
+      peer: end.peerId,
+      loc,
+    });
   }
   return [first, second];
 }
 
 registerReviver(
   "connection",
-  (h) => new Connection(h.id as string, h.peerId as string, h.readable as boolean, h.writable as boolean),
+  (h) =>
+    new Connection(
+      h.id as string,
+      h.peerId as string,
+      h.readable as boolean,
+      h.writable as boolean,
+    ),
 );

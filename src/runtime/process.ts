@@ -68,7 +68,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   start(): this {
     if (this.closed) throw new ValueError("process object is closed");
-    if (this.child) throw new ValueError(`cannot start ${this.name}: a process can only be started once`);
+    if (this.child)
+      throw new ValueError(`cannot start ${this.name}: a process can only be started once`);
     if (context.info.daemon) {
       throw new ValueError("daemonic processes are not allowed to have children");
     }
@@ -77,7 +78,8 @@ export class Process<A extends unknown[] = unknown[]> {
     // Check and encode the arguments before anything starts: a bad argument throws here.
     const walked = walkValue(this.args, "args", "pass", new Map(), 0);
     const shared: string[] = [];
-    const wire = walked & Walk.HasHandles ? collectSharedHandles(shared, () => toWire(this.args)) : this.args;
+    const wire =
+      walked & Walk.HasHandles ? collectSharedHandles(shared, () => toWire(this.args)) : this.args;
     const argsBody = v8.serialize(wire);
     const launch: LaunchSpec = {
       entry: programEntry(),
@@ -129,7 +131,8 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Waits for the process to end, or until `timeout` seconds have passed. */
   async join(timeout?: number): Promise<void> {
-    if (!this.child || !this.exited) throw new ValueError(`cannot join ${this.name}: it was never started`);
+    if (!this.child || !this.exited)
+      throw new ValueError(`cannot join ${this.name}: it was never started`);
     if (this.code !== null) return;
     const started = context.now();
     const loc = context.tracing ? callerLocation() : undefined;
@@ -166,7 +169,12 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   toString(): string {
-    const state = this.child === null ? "initial" : this.code === null ? "started" : `stopped exitcode=${this.code}`;
+    const state =
+      this.child === null
+        ? "initial"
+        : this.code === null
+          ? "started"
+          : `stopped exitcode=${this.code}`;
     return `<Process name='${this.name}' pid=${this.pid ?? "None"} ${state}${this.daemon ? " daemon" : ""}>`;
   }
 }
@@ -194,7 +202,12 @@ export interface ProcessInfo {
 }
 
 export function currentProcess(): ProcessInfo {
-  return { name: context.info.name, pid: process.pid, daemon: context.info.daemon, number: context.number };
+  return {
+    name: context.info.name,
+    pid: process.pid,
+    daemon: context.info.daemon,
+    number: context.number,
+  };
 }
 
 export function parentProcess(): { name: string; pid: number } | null {

@@ -4,7 +4,13 @@
  */
 import { context, record } from "./context";
 import { ChannelReader, type TakeOptions } from "./channel-reader";
-import { sendMessage, encodeSingle, recordSend, backPressure, requestWithTimeout } from "./channel-writer";
+import {
+  sendMessage,
+  encodeSingle,
+  recordSend,
+  backPressure,
+  requestWithTimeout,
+} from "./channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, Full, ValueError } from "./errors";
 import { callerLocation } from "./callsite";
@@ -163,7 +169,9 @@ export class JoinableQueue<T = unknown> extends BaseQueue<T> {
   /** Marks one task taken from this queue as done. */
   taskDone(): void {
     if (this.takenHere === 0) {
-      throw new ValueError("taskDone() called more times than items were taken from the queue here");
+      throw new ValueError(
+        "taskDone() called more times than items were taken from the queue here",
+      );
     }
     this.takenHere--;
     context.client.send({ type: "task-done", obj: this.id, count: 1 });

@@ -205,7 +205,9 @@ export class Channel {
     while (this.demands.length > 0 && this.stored > 0) {
       const demand = this.demands.shift()!;
       const lone = this.readers.size < 2;
-      const taken = lone ? this.takeBatches(Math.max(demand.max, LONE_READER_BATCH)) : this.takeOne();
+      const taken = lone
+        ? this.takeBatches(Math.max(demand.max, LONE_READER_BATCH))
+        : this.takeOne();
       const count = taken.reduce((sum, segment) => sum + segment.count, 0);
       this.leased.set(demand.peer, (this.leased.get(demand.peer) ?? 0) + count);
       demand.peer.reply(

@@ -37,7 +37,10 @@ export class Hub implements ChannelEvents {
   private readonly channels = new Map<string, Channel>();
   private readonly locks = new Map<string, LockState>();
   private readonly processes = new Map<number, KnownProcess>();
-  private readonly waitingHello = new Map<number, { peer: Peer; req: number; header: FrameHeader }>();
+  private readonly waitingHello = new Map<
+    number,
+    { peer: Peer; req: number; header: FrameHeader }
+  >();
   private nextNumber = 1;
   private collector: net.Socket | null = null;
   private readonly collectorQueue: Buffer[] = [];
@@ -64,7 +67,9 @@ export class Hub implements ChannelEvents {
     this.collector = socket;
     socket.on("connect", () => {
       this.collectorReady = true;
-      socket.write(Buffer.concat(encodeFrame({ type: "hello", secret: this.options.collectorSecret })));
+      socket.write(
+        Buffer.concat(encodeFrame({ type: "hello", secret: this.options.collectorSecret })),
+      );
       for (const chunk of this.collectorQueue.splice(0)) socket.write(chunk);
     });
     // Without a collector the program runs on; its events are simply not recorded.
@@ -141,7 +146,12 @@ export class Hub implements ChannelEvents {
       case "spawned":
         return this.spawned(peer, h, frame.body);
       case "exited":
-        return this.exited(h.pid as number, h.exitCode as number, (h.signal as string) ?? null, "parent");
+        return this.exited(
+          h.pid as number,
+          h.exitCode as number,
+          (h.signal as string) ?? null,
+          "parent",
+        );
       case "trace":
         if (frame.body) this.toCollector(encodeFrame({ type: "trace" }, frame.body));
         return;
@@ -156,7 +166,10 @@ export class Hub implements ChannelEvents {
         return this.channel(h.obj as string).consumed(peer, h.count as number);
       case "return":
         if (frame.body) {
-          this.channel(h.obj as string).returned(peer, { body: frame.body, count: h.count as number });
+          this.channel(h.obj as string).returned(peer, {
+            body: frame.body,
+            count: h.count as number,
+          });
         }
         return;
       case "qsize":
@@ -236,7 +249,13 @@ export class Hub implements ChannelEvents {
   }
 
   private register(pid: number, _parent: number): KnownProcess {
-    const known: KnownProcess = { number: this.nextNumber++, pid, exited: false, peer: null, args: null };
+    const known: KnownProcess = {
+      number: this.nextNumber++,
+      pid,
+      exited: false,
+      peer: null,
+      args: null,
+    };
     this.processes.set(pid, known);
     return known;
   }
@@ -267,7 +286,12 @@ export class Hub implements ChannelEvents {
     }
   }
 
-  private exited(pid: number, exitCode: number, signal: string | null, source: "parent" | "connection-lost"): void {
+  private exited(
+    pid: number,
+    exitCode: number,
+    signal: string | null,
+    source: "parent" | "connection-lost",
+  ): void {
     const known = this.processes.get(pid);
     if (!known || known.exited) return;
     known.exited = true;
@@ -357,7 +381,8 @@ export class Hub implements ChannelEvents {
   }
 
   private cancel(peer: Peer, obj: string, target: number): void {
-    const done = this.channels.get(obj)?.cancel(peer, target) || this.locks.get(obj)?.cancel(peer, target);
+    const done =
+      this.channels.get(obj)?.cancel(peer, target) || this.locks.get(obj)?.cancel(peer, target);
     // Already answered: the answer in flight is the final one.
     if (!done) return;
   }

@@ -1,0 +1,75 @@
+// `npm test`: types, lint and format, then every test tier that can run on this machine.
+// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration; default: all)
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as esbuild from "esbuild";
+
+const root = path.resolve(import.meta.dirname, "..");
+const requested = process.argv.slice(2);
+const tiers = requested.length > 0 ? requested : ["static", "unit", "integration"];
+let failed = false;
+
+function run(title, command, args, options = {}) {
+  process.stdout.write(`\n== ${title}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
+  if (result.status !== 0) {
+    process.stdout.write(`== ${title}: FAILED (exit ${result.status ?? result.signal})\n`);
+    failed = true;
+  }
+}
+
+function testFiles(dir) {
+  const full = path.join(root, "test", dir);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full)
+    .filter((name) => name.endsWith(".test.ts"))
+    .map((name) => path.join(full, name));
+}
+
+async function buildTests(dir) {
+  const files = testFiles(dir);
+  const outdir = path.join(root, "out", "test", dir);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  if (files.length === 0) return [];
+  await esbuild.build({
+    entryPoints: files,
+    outdir,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: "inline",
+    external: ["esbuild", "procscope", "playwright-core"],
+    logLevel: "warning",
+  });
+  return files.map((file) => path.join(outdir, path.basename(file).replace(/\.ts$/, ".js")));
+}
+
+run("build", process.execPath, ["esbuild.mjs"]);
+if (tiers.includes("static")) {
+  run("typecheck", process.execPath, [
+    "node_modules/typescript/bin/tsc",
+    "-p",
+    "tsconfig.json",
+    "--noEmit",
+  ]);
+  run("lint", process.execPath, ["node_modules/eslint/bin/eslint.js", "."]);
+  run("format", process.execPath, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
+}
+for (const tier of ["unit", "integration"]) {
+  if (!tiers.includes(tier)) continue;
+  const built = await buildTests(tier);
+  if (built.length === 0) continue;
+  // Integration tests start real processes: one file at a time on a 2-core machine.
+  const concurrency = tier === "integration" ? ["--test-concurrency=1"] : [];
+  run(`${tier} tests`, process.execPath, [
+    "--test",
+    "--test-reporter=spec",
+    ...concurrency,
+    ...built,
+  ]);
+}
+process.stdout.write(failed ? "\nSome checks FAILED\n" : "\nAll checks passed\n");
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,89 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { RunModel } from "../../src/model/run-model";
+import type { TraceEvent } from "../../src/protocol/trace";
+
+const ms = 1_000_000;
+
+function model(events: TraceEvent[]): RunModel {
+  const m = new RunModel();
+  for (const event of events) m.add(event);
+  return m;
+}
+
+test("builds the process tree from spawn, start and exit events", () => {
+  const m = model([
+    { type: "process.start", t: 0, p: 1, pid: 100, ppid: 1, name: "MainProcess" },
+    {
+      type: "process.spawn",
+      t: 1 * ms,
+      p: 1,
+      child: 2,
+      pid: 101,
+      name: "Process-1",
+      target: "a.ts#f",
+      daemon: false,
+      role: "process",
+    },
+    {
+      type: "process.spawn",
+      t: 2 * ms,
+      p: 2,
+      child: 3,
+      pid: 102,
+      name: "Process-1:1",
+      target: "a.ts#g",
+      daemon: true,
+      role: "process",
+    },
+    { type: "process.exit", t: 5 * ms, p: 3, exitCode: -9, signal: "SIGKILL", source: "parent" },
+  ]);
+  const tree = m
+    .tree()
+    .map(({ row, depth }) => `${depth}:${row.label}:${row.name}:${row.exitCode}`);
+  assert.deepEqual(tree, ["0:P1:MainProcess:null", "1:P2:Process-1:null", "2:P3:Process-1:1:-9"]);
+});
+
+test("pairs sends and receives into routes and counts what is left", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.1", kind: "queue", maxsize: 0 },
+    { type: "message.send", t: 1, p: 2, obj: "1.1", msg: "2:1", size: 0 },
+    { type: "message.send", t: 2, p: 3, obj: "1.1", msg: "3:1", size: 0 },
+    { type: "message.send", t: 3, p: 3, obj: "1.1", msg: "3:2", size: 0 },
+    { type: "message.receive", t: 4, p: 1, obj: "1.1", msg: "2:1", size: 10, wait: 0 },
+    { type: "message.receive", t: 5, p: 1, obj: "1.1", msg: "3:1", size: 12, wait: 0 },
+  ]);
+  const flow = m.flows.get("1.1")!;
+  assert.equal(flow.name, "Queue1");
+  assert.equal(flow.sends, 3);
+  assert.equal(flow.receives, 2);
+  assert.equal(flow.pending, 1);
+  assert.equal(flow.bytes, 22);
+  assert.deepEqual(
+    [...flow.routes],
+    [
+      ["P2→P1", 1],
+      ["P3→P1", 1],
+    ],
+  );
+});
+
+test("lock statistics: contended share, wait percentiles, longest hold", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+    { type: "lock.acquired", t: 1, p: 2, obj: "1.2", wait: 0, heldBy: [] },
+    { type: "lock.acquired", t: 2, p: 3, obj: "1.2", wait: 40 * ms, heldBy: [2] },
+    { type: "lock.released", t: 3, p: 2, obj: "1.2", hold: 30 * ms },
+    { type: "lock.acquired", t: 4, p: 4, obj: "1.2", wait: 10 * ms, heldBy: [3] },
+    { type: "lock.timeout", t: 5, p: 5, obj: "1.2", wait: 1 * ms, heldBy: [4] },
+  ]);
+  const [lock] = m.lockSummaries();
+  assert.equal(lock.name, "Lock1");
+  assert.equal(lock.acquisitions, 3);
+  assert.equal(Math.round(lock.contendedPercent), 67);
+  assert.equal(lock.p50Wait, 10 * ms);
+  assert.equal(lock.maxWait, 40 * ms);
+  assert.equal(lock.totalWait, 50 * ms);
+  assert.equal(lock.maxHold, 30 * ms);
+  assert.equal(lock.timeouts, 1);
+});
