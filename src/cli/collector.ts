@@ -3,9 +3,9 @@
  * run's hub (which must present the collector secret) and hands each decoded event on.
  */
 import * as net from "node:net";
-import * as v8 from "node:v8";
 import * as crypto from "node:crypto";
 import { FrameReader } from "../runtime/framing";
+import { decodeTraceBatch } from "../runtime/trace-codec";
 import type { TraceEvent } from "../protocol/trace";
 
 export class Collector {
@@ -50,7 +50,7 @@ export class Collector {
             }
             return;
           }
-          if (header.type === "trace" && body) this.onEvents(v8.deserialize(body) as TraceEvent[]);
+          if (header.type === "trace" && body) this.onEvents(decodeTraceBatch(body));
         });
       } catch {
         this.rejected++;

@@ -12,11 +12,13 @@ import { fromWire } from "./clone";
 import { EOFError } from "./errors";
 import { callerLocation } from "./callsite";
 import type { Reply } from "./hub-client";
+import { TraceSite } from "./recorder";
 import type { BlockEvent, MessageReceiveEvent } from "../protocol/trace";
 
 export interface Item {
   value: unknown;
-  msg: string;
+  sender: number;
+  seq: number;
   size: number;
 }
 
@@ -57,11 +59,13 @@ export class ChannelReader {
   private shared = false;
   private unacked = 0;
   private ackScheduled = false;
+  private readonly site: TraceSite;
 
   constructor(
     readonly obj: string,
     private readonly emptyError: () => Error,
   ) {
+    this.site = new TraceSite(obj);
     readers.set(obj, this);
     if (!recallInstalled) {
       recallInstalled = true;
@@ -69,32 +73,53 @@ export class ChannelReader {
     }
   }
 
+  /** The next item if one is here and nobody waits before us (no promise, no clock read). */
+  takeReady(): Item | null {
+    if (this.buffered === 0 || this.waiters.length > 0) return null;
+    const item = this.pop();
+    if (context.tracing) this.recordReceive(item, -1);
+    return item;
+  }
+
   /** Takes the next item; `op` names the call for the trace ("get", "recv"). */
   async take(op: string, options: TakeOptions = {}): Promise<Item> {
-    const started = context.now();
+    const tracing = context.tracing;
     const block = options.block ?? true;
     let item: Item;
+    // The clock is read only when the call may wait: most gets of a busy queue do not.
+    let started = -1;
     if (this.buffered > 0 && this.waiters.length === 0) {
       item = this.pop();
     } else if (!block) {
+      if (tracing) started = context.now();
       item = await this.takeNow();
     } else {
-      const loc = context.tracing ? callerLocation() : undefined;
+      if (tracing) started = context.now();
+      const loc = tracing ? callerLocation() : undefined;
       record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
       item = (await this.wait(false, options.timeout)) as Item;
     }
-    if (context.tracing) {
-      const detail = context.recorder.wantsDetail(this.obj, "receive");
-      record<MessageReceiveEvent>({
-        type: "message.receive",
-        obj: this.obj,
-        msg: item.msg,
-        size: item.size,
-        wait: context.now() - started,
-        loc: detail ? callerLocation() : undefined,
-      });
-    }
+    if (tracing) this.recordReceive(item, started);
     return item;
+  }
+
+  private recordReceive(item: Item, started: number): void {
+    const recorder = context.recorder;
+    const t = context.now();
+    const wait = started < 0 ? 0 : t - started;
+    if (!recorder.receiveWantsDetail(this.site)) {
+      recorder.packReceive(this.site, item.sender, item.seq, item.size, wait, t);
+      return;
+    }
+    record<MessageReceiveEvent>({
+      type: "message.receive",
+      t,
+      obj: this.obj,
+      msg: `${item.sender}:${item.seq}`,
+      size: item.size,
+      wait,
+      loc: callerLocation(),
+    });
   }
 
   /** Resolves true once an item is available (or the channel ended), false on timeout. */
@@ -210,7 +235,7 @@ export class ChannelReader {
     this.buffered--;
     this.unacked++;
     this.scheduleAck();
-    return { value, msg: `${sender}:${seq}`, size };
+    return { value, sender, seq, size };
   }
 
   private serveWaiters(): void {

@@ -5,6 +5,7 @@ import { context, record } from "./context";
 import { walkValue, toWire, Walk } from "./clone";
 import { callerLocation } from "./callsite";
 import type { MessageSendEvent } from "../protocol/trace";
+import type { TraceSite } from "./recorder";
 
 const PREVIEW_CHARS = 120;
 
@@ -20,24 +21,28 @@ export function preview(value: unknown): string {
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
 }
 
-/** Appends `value` to the outgoing batch for `obj` (unbounded: never waits for room). */
-export function sendMessage(obj: string, value: unknown, where: string): void {
+/** Appends `value` to the outgoing batch for `site.obj` (unbounded: never waits for room). */
+export function sendMessage(site: TraceSite, value: unknown, where: string): void {
   const seq = context.nextMessageSeq();
-  context.client.appendMessage(obj, value, context.number, seq, where);
-  if (context.tracing) recordSend(obj, seq, value, undefined);
+  context.client.appendMessage(site.obj, value, context.number, seq, where);
+  if (context.tracing) recordSend(site, seq, value, undefined);
 }
 
 export function recordSend(
-  obj: string,
+  site: TraceSite,
   seq: number,
   value: unknown,
   wait: number | undefined,
   size?: number,
 ): void {
-  const detail = context.recorder.wantsDetail(obj, "send");
+  const detail = context.recorder.sendWantsDetail(site);
+  if (!detail && wait === undefined) {
+    context.recorder.packSend(site, seq);
+    return;
+  }
   record<MessageSendEvent>({
     type: "message.send",
-    obj,
+    obj: site.obj,
     msg: `${context.number}:${seq}`,
     size: size ?? 0,
     preview: detail ? preview(value) : undefined,

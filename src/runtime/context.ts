@@ -130,6 +130,7 @@ function startHub(): string {
   const socketPath = path.join(dir, "hub.sock");
   process.env[ENV.hubSocket] = socketPath;
   process.env[ENV.secret] = crypto.randomBytes(32).toString("hex");
+  process.env[ENV.compileCache] = path.join(dir, "compiled");
   const hub = spawn(process.execPath, [path.join(__dirname, "hub.js")], {
     stdio: ["ignore", "inherit", "inherit"],
     env: process.env,

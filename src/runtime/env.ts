@@ -15,6 +15,8 @@ export const ENV = {
   collectorSecret: "PROCSCOPE_COLLECTOR_SECRET",
   /** Absolute path of the program's entry module (re-run in every child). */
   entry: "PROCSCOPE_ENTRY",
+  /** Folder where compiled program modules are shared by the run's processes. */
+  compileCache: "PROCSCOPE_COMPILE_CACHE",
   /** JSON launch description of a child: its target, name, identity. */
   launch: "PROCSCOPE_LAUNCH",
 } as const;

@@ -7,7 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Module from "node:module";
+import * as crypto from "node:crypto";
 import type { TransformOptions } from "esbuild";
+import { ENV } from "./env";
 
 interface ModuleInternals {
   _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
@@ -80,7 +82,39 @@ function isRuntimeFile(filename: string): boolean {
   return filename.startsWith(runtimeDir);
 }
 
+/**
+ * Every process of a run loads the same modules. The first to compile a file leaves the
+ * result in the run's private folder, so that children skip esbuild (whose service takes
+ * tens of milliseconds to start) and start about as fast as a plain `node` child.
+ */
 function transform(filename: string): string {
+  const cacheDir = process.env[ENV.compileCache];
+  if (!cacheDir) return compileFile(filename);
+  const stat = fs.statSync(filename);
+  const key = crypto
+    .createHash("sha256")
+    .update(`${filename}\0${stat.mtimeMs}\0${stat.size}`)
+    .digest("hex")
+    .slice(0, 32);
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    // Not compiled yet in this run.
+  }
+  const code = compileFile(filename);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const temporary = `${cached}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, code, { mode: 0o600 });
+    fs.renameSync(temporary, cached);
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+  return code;
+}
+
+function compileFile(filename: string): string {
   // esbuild is loaded lazily: a plain JavaScript run that never meets TypeScript skips it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require("esbuild") as typeof import("esbuild");

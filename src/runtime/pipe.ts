@@ -10,11 +10,13 @@ import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, ValueError } from "./errors";
 import { callerLocation } from "./callsite";
 import { noteSharedWriter } from "./handles";
+import { TraceSite } from "./recorder";
 import type { ObjectCreateEvent } from "../protocol/trace";
 
 export class Connection<T = unknown> {
   private reader: ChannelReader | null = null;
   private closedHere = false;
+  private sendSite: TraceSite | null = null;
 
   /** @internal Use `Pipe()`. */
   constructor(
@@ -33,13 +35,21 @@ export class Connection<T = unknown> {
   /** Sends a copy of `value` to the other end. Never waits (the pipe is unbounded). */
   send(value: T): void {
     this.check("send", this.writable);
-    sendMessage(this.peerId, value, "Connection.send(value)");
+    sendMessage(this.outbox(), value, "Connection.send(value)");
   }
 
   /** Receives the next value, waiting for one; `EOFError` once the other end is closed. */
-  async recv(): Promise<T> {
-    this.check("recv", this.readable);
-    return (await this.inbox().take("recv")).value as T;
+  recv(): Promise<T> {
+    try {
+      this.check("recv", this.readable);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    const ready = this.inbox().takeReady();
+    if (ready) return Promise.resolve(ready.value as T);
+    return this.inbox()
+      .take("recv")
+      .then((item) => item.value as T);
   }
 
   sendBytes(buffer: Uint8Array, offset = 0, size?: number): void {
@@ -54,7 +64,7 @@ export class Connection<T = unknown> {
     }
     this.check("send", this.writable);
     sendMessage(
-      this.peerId,
+      this.outbox(),
       Buffer.from(buffer.subarray(offset, end)),
       "Connection.sendBytes(buffer)",
     );
@@ -106,6 +116,11 @@ export class Connection<T = unknown> {
         `cannot ${op}: this end of a one-way pipe is ${this.readable ? "read" : "write"}-only`,
       );
     }
+  }
+
+  private outbox(): TraceSite {
+    this.sendSite ??= new TraceSite(this.peerId);
+    return this.sendSite;
   }
 
   private inbox(): ChannelReader {

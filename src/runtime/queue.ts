@@ -14,6 +14,7 @@ import {
 import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, Full, ValueError } from "./errors";
 import { callerLocation } from "./callsite";
+import { TraceSite } from "./recorder";
 import type { ObjectCreateEvent, ObjectKind } from "../protocol/trace";
 
 export interface PutOptions {
@@ -22,6 +23,8 @@ export interface PutOptions {
   timeout?: number;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 type QueueKind = Extract<ObjectKind, "queue" | "joinable-queue" | "simple-queue">;
 
 class BaseQueue<T> {
@@ -29,6 +32,7 @@ class BaseQueue<T> {
   readonly maxsize: number;
   private reader: ChannelReader | null = null;
   private closed = false;
+  private sendSite: TraceSite | null = null;
 
   constructor(maxsize: number, kind: QueueKind, existing?: string) {
     if (!Number.isInteger(maxsize) || maxsize < 0) {
@@ -51,15 +55,21 @@ class BaseQueue<T> {
     });
   }
 
-  /** Puts `item` at the tail. On a bounded queue, waits for room (or throws `Full`). */
-  async put(item: T, options: PutOptions = {}): Promise<void> {
-    this.checkOpen();
-    if (this.maxsize === 0) {
-      sendMessage(this.id, item, "Queue.put(item)");
-      this.onPut(1);
-      await backPressure();
-      return;
+  /** Puts `item` at the tail. On a bounded queue, waits for room (or rejects `Full`). */
+  put(item: T, options: PutOptions = {}): Promise<void> {
+    if (this.maxsize > 0) return this.putBounded(item, options);
+    // The unbounded path allocates no promise of its own: it is the hot path of most programs.
+    try {
+      this.checkOpen();
+      sendMessage(this.site(), item, "Queue.put(item)");
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
+    return backPressure() ?? RESOLVED;
+  }
+
+  private async putBounded(item: T, options: PutOptions): Promise<void> {
+    this.checkOpen();
     const seq = context.nextMessageSeq();
     const body = encodeSingle(item, seq, "Queue.put(item)");
     const started = context.now();
@@ -70,8 +80,7 @@ class BaseQueue<T> {
       block ? options.timeout : undefined,
     );
     if (!reply.header.ok) throw new Full(`queue ${this.id} is full (maxsize ${this.maxsize})`);
-    this.onPut(1);
-    if (context.tracing) recordSend(this.id, seq, item, context.now() - started, body.length);
+    if (context.tracing) recordSend(this.site(), seq, item, context.now() - started, body.length);
   }
 
   /**
@@ -81,18 +90,24 @@ class BaseQueue<T> {
   putNowait(item: T): Promise<void> {
     if (this.maxsize === 0) {
       this.checkOpen();
-      sendMessage(this.id, item, "Queue.putNowait(item)");
-      this.onPut(1);
-      return Promise.resolve();
+      sendMessage(this.site(), item, "Queue.putNowait(item)");
+      return RESOLVED;
     }
     return this.put(item, { block: false });
   }
 
-  /** Removes and returns the head item, waiting for one (or throws `Empty`). */
-  async get(options: TakeOptions = {}): Promise<T> {
-    const item = await this.channelReader().take("get", options);
-    this.onGet();
-    return item.value as T;
+  /** Removes and returns the head item, waiting for one (or rejects `Empty`). */
+  get(options: TakeOptions = {}): Promise<T> {
+    const reader = this.channelReader();
+    const ready = reader.takeReady();
+    if (ready) {
+      this.onGet();
+      return Promise.resolve(ready.value as T);
+    }
+    return reader.take("get", options).then((item) => {
+      this.onGet();
+      return item.value as T;
+    });
   }
 
   getNowait(): Promise<T> {
@@ -126,8 +141,12 @@ class BaseQueue<T> {
     await backPressure();
   }
 
-  protected onPut(_count: number): void {}
   protected onGet(): void {}
+
+  private site(): TraceSite {
+    this.sendSite ??= new TraceSite(this.id);
+    return this.sendSite;
+  }
 
   private checkOpen(): void {
     if (this.closed) throw new ValueError(`queue ${this.id} is closed`);

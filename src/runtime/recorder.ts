@@ -11,44 +11,98 @@ import { ENV } from "./env";
 import type { TraceEvent } from "../protocol/trace";
 import type { HubClient } from "./hub-client";
 import { now } from "./clock";
+import { PACKED_RECEIVE, PACKED_SEND, type TraceBatch } from "./trace-codec";
 
-/** Events held at most while the connection is slow; beyond this they are dropped. */
-const MAX_BUFFERED_EVENTS = 200_000;
+/** Records held at most while the connection is slow; beyond this they are dropped. */
+const MAX_BUFFERED_RECORDS = 500_000;
 
 /** Detail (preview, source line) is kept for the first few messages per object, then sampled. */
 const DETAIL_FIRST = 32;
 const DETAIL_EVERY = 256;
 
+/** Per-object trace state in this process: counters for sampling, index in the current batch. */
+export class TraceSite {
+  sends = 0;
+  receives = 0;
+  batchEpoch = -1;
+  batchIndex = 0;
+  constructor(readonly obj: string) {}
+}
+
 export class Recorder {
   readonly enabled = Boolean(process.env[ENV.collector]);
   private events: TraceEvent[] = [];
+  private packed: number[] = [];
+  private objects: string[] = [];
+  private epoch = 0;
+  private records = 0;
   private dropped = 0;
   private scheduled = false;
   private client: HubClient | null = null;
-  private readonly detailCounts = new Map<string, number>();
 
   attach(client: HubClient): void {
     this.client = client;
-    if (this.events.length > 0) this.schedule();
+    if (this.records > 0) this.schedule();
   }
 
   record(event: TraceEvent): void {
     if (!this.enabled) return;
-    if (this.events.length >= MAX_BUFFERED_EVENTS) {
+    if (this.records >= MAX_BUFFERED_RECORDS) {
       this.dropped++;
       return;
     }
+    this.records++;
     this.events.push(event);
     this.schedule();
   }
 
-  /** Whether this message on `obj` should carry its preview and source line. */
-  wantsDetail(obj: string, op: string): boolean {
-    if (!this.enabled) return false;
-    const key = `${op}:${obj}`;
-    const count = (this.detailCounts.get(key) ?? 0) + 1;
-    this.detailCounts.set(key, count);
-    return count <= DETAIL_FIRST || count % DETAIL_EVERY === 0;
+  /** Whether this send on `site` should carry its preview and source line. */
+  sendWantsDetail(site: TraceSite): boolean {
+    const n = ++site.sends;
+    return n <= DETAIL_FIRST || n % DETAIL_EVERY === 0;
+  }
+
+  receiveWantsDetail(site: TraceSite): boolean {
+    const n = ++site.receives;
+    return n <= DETAIL_FIRST || n % DETAIL_EVERY === 0;
+  }
+
+  /** A message sent, without detail: a packed record. */
+  packSend(site: TraceSite, seq: number): void {
+    if (this.records >= MAX_BUFFERED_RECORDS) {
+      this.dropped++;
+      return;
+    }
+    this.records++;
+    this.packed.push(PACKED_SEND, now(), this.objectIndex(site), seq);
+    this.schedule();
+  }
+
+  /** A message received, without detail: a packed record. */
+  packReceive(
+    site: TraceSite,
+    sender: number,
+    seq: number,
+    size: number,
+    wait: number,
+    t: number,
+  ): void {
+    if (this.records >= MAX_BUFFERED_RECORDS) {
+      this.dropped++;
+      return;
+    }
+    this.records++;
+    this.packed.push(PACKED_RECEIVE, t, this.objectIndex(site), sender, seq, size, wait);
+    this.schedule();
+  }
+
+  private objectIndex(site: TraceSite): number {
+    if (site.batchEpoch !== this.epoch) {
+      site.batchEpoch = this.epoch;
+      site.batchIndex = this.objects.length;
+      this.objects.push(site.obj);
+    }
+    return site.batchIndex;
   }
 
   /** Hands everything recorded so far to the hub connection. */
@@ -60,15 +114,24 @@ export class Recorder {
       this.events.push({ type: "trace.dropped", t: now(), p, count: this.dropped });
       this.dropped = 0;
     }
-    if (this.events.length === 0) return;
+    if (this.records === 0 && this.events.length === 0) return;
     if (client.congested) {
       // Keep buffering (bounded) until the socket drains.
       this.scheduled = true;
       void client.drained().then(() => this.flush(p));
       return;
     }
-    const batch = this.events;
+    const batch: TraceBatch = {
+      p,
+      events: this.events,
+      packed: this.packed,
+      objects: this.objects,
+    };
     this.events = [];
+    this.packed = [];
+    this.objects = [];
+    this.records = 0;
+    this.epoch++;
     client.send({ type: "trace" }, v8.serialize(batch));
   }
 

@@ -1,0 +1,59 @@
+/**
+ * The wire form of a process's trace events. Most events travel as objects; the two that
+ * happen per message (send and receive) travel packed as runs of numbers, which costs a
+ * fraction of an object each to record and serialize. The collector expands them back.
+ */
+import * as v8 from "node:v8";
+import type { MessageReceiveEvent, MessageSendEvent, TraceEvent } from "../protocol/trace";
+
+export interface TraceBatch {
+  /** The recording process's number (for packed records). */
+  p: number;
+  events: TraceEvent[];
+  /** Packed records, see `PACKED_SEND` / `PACKED_RECEIVE`. */
+  packed: number[];
+  /** Object ids referred to by index from packed records. */
+  objects: string[];
+}
+
+/** `[PACKED_SEND, t, objectIndex, seq]` */
+export const PACKED_SEND = 1;
+/** `[PACKED_RECEIVE, t, objectIndex, sender, seq, size, wait]` */
+export const PACKED_RECEIVE = 2;
+
+export function decodeTraceBatch(body: Buffer): TraceEvent[] {
+  const decoded = v8.deserialize(body) as TraceBatch | TraceEvent[];
+  if (Array.isArray(decoded)) return decoded;
+  const { p, packed, objects } = decoded;
+  const events = decoded.events;
+  for (let i = 0; i < packed.length;) {
+    const kind = packed[i];
+    if (kind === PACKED_SEND) {
+      const send: MessageSendEvent = {
+        type: "message.send",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        msg: `${p}:${packed[i + 3]}`,
+        size: 0,
+      };
+      events.push(send);
+      i += 4;
+    } else if (kind === PACKED_RECEIVE) {
+      const receive: MessageReceiveEvent = {
+        type: "message.receive",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        msg: `${packed[i + 3]}:${packed[i + 4]}`,
+        size: packed[i + 5],
+        wait: packed[i + 6],
+      };
+      events.push(receive);
+      i += 7;
+    } else {
+      throw new Error(`corrupt trace batch: unknown packed record kind ${kind}`);
+    }
+  }
+  return events;
+}
