@@ -53,6 +53,7 @@ const KNOWN_TYPES = new Set<string>([
   "lock.acquired",
   "lock.released",
   "lock.timeout",
+  "resource.sample",
   "trace.dropped",
   "warning",
 ]);

@@ -208,6 +208,25 @@ export function toChromeTrace(events: TraceEvent[]): {
           args: { location: event.loc },
         });
         break;
+      case "resource.sample":
+        // One counter track per process for each of CPU and memory.
+        out.push({
+          name: "cpu %",
+          ph: "C",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+          args: { cpu: event.cpu },
+        });
+        out.push({
+          name: "rss MiB",
+          ph: "C",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+          args: { rss: event.rss / (1024 * 1024) },
+        });
+        break;
       case "warning":
         out.push({
           name: `warning: ${event.message}`,

@@ -176,6 +176,7 @@ export class RunModel {
         this.warnings.push({ t: event.t, p: event.p, code: event.code, message: event.message });
         return;
       case "process.output":
+      case "resource.sample":
       case "object.block":
       case "object.timeout":
         return;

@@ -187,6 +187,18 @@ export interface LockTimeoutEvent extends EventBase {
   loc?: SourceLocation;
 }
 
+/**
+ * CPU and memory of one live process, sampled by the editor while the run lives (the CLI
+ * does not sample). Written by the collector's side, never by the runtime.
+ */
+export interface ResourceSampleEvent extends EventBase {
+  type: "resource.sample";
+  /** CPU use since the previous sample, in percent of one core (may exceed 100). */
+  cpu: number;
+  /** Resident set size in bytes. */
+  rss: number;
+}
+
 export interface DroppedEvent extends EventBase {
   type: "trace.dropped";
   /** Events this process could not record since its last report. */
@@ -226,6 +238,7 @@ export type TraceEvent =
   | LockAcquiredEvent
   | LockReleasedEvent
   | LockTimeoutEvent
+  | ResourceSampleEvent
   | DroppedEvent
   | WarningEvent;
 
