@@ -3,15 +3,12 @@
  * collects its trace, writes it, prints the summary, and exits with the program's status.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { spawn } from "node:child_process";
-import { Collector } from "./collector";
+import { Launch } from "./launcher";
 import { writeTraceFile } from "./trace-file";
 import { formatSummary } from "./summary";
 import { RunModel } from "../model/run-model";
-import { ENV } from "../runtime/env";
-import { TRACE_FORMAT_VERSION, type TraceEvent } from "../protocol/trace";
+import type { TraceEvent } from "../protocol/trace";
 
 export interface RunOptions {
   file: string;
@@ -32,81 +29,23 @@ export async function runProgram(options: RunOptions): Promise<number> {
   if (!fs.statSync(entry).isFile()) throw new UsageError(`not a file: ${options.file}`);
   const tracePath = path.resolve(options.tracePath ?? defaultTracePath(entry));
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-cli-"));
-  fs.chmodSync(dir, 0o700);
   const events: TraceEvent[] = [];
-  const collector = new Collector(path.join(dir, "collector.sock"), (batch) => {
-    for (const event of batch) events.push(event);
-  });
-  await collector.listen();
-
-  const origin = process.hrtime.bigint();
-  events.push({
-    type: "run.start",
-    t: 0,
-    p: 1,
-    version: TRACE_FORMAT_VERSION,
+  const launch = await Launch.start({
     entry,
-    argv: options.args,
-    cwd: process.cwd(),
-    node: process.version,
-    wallClock: Date.now(),
-  });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    [ENV.clockOrigin]: origin.toString(),
-  };
-  if (options.trace) {
-    env[ENV.collector] = collector.socketPath;
-    env[ENV.collectorSecret] = collector.secret;
-  }
-  for (const key of [ENV.hubSocket, ENV.secret, ENV.launch, ENV.entry]) delete env[key];
-  if (!options.trace) delete env[ENV.collector];
-
-  // The program gets its own process group, so that whatever happens, one signal ends it all.
-  const root = spawn(
-    process.execPath,
-    [path.join(options.runtimeDir, "root.js"), entry, ...options.args],
-    {
-      stdio: "inherit",
-      env,
-      detached: true,
+    args: options.args,
+    runtimeDir: options.runtimeDir,
+    trace: options.trace,
+    onEvents: (batch) => {
+      for (const event of batch) events.push(event);
     },
-  );
-  const forward = (signal: NodeJS.Signals): void => {
-    try {
-      if (root.pid) process.kill(-root.pid, signal);
-    } catch {
-      // The group is gone already.
-    }
-  };
-  const onSigint = (): void => forward("SIGINT");
-  const onSigterm = (): void => forward("SIGTERM");
+  });
+  const onSigint = (): void => launch.signal("SIGINT");
+  const onSigterm = (): void => launch.signal("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
-
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    root.once("exit", (c, s) => resolve([c, s])),
-  );
+  const { exitCode } = await launch.finished;
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigterm);
-  const endedAt = Number(process.hrtime.bigint() - origin);
-  // The hub ends the run's other processes when the root goes, then closes its connection.
-  await collector.whenIdle(3000);
-  forward("SIGKILL");
-  collector.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-
-  const exitCode = code ?? 128 + (os.constants.signals[signal as NodeJS.Signals] ?? 0);
-  events.push({
-    type: "process.exit",
-    t: endedAt,
-    p: 1,
-    exitCode: code ?? -(os.constants.signals[signal as NodeJS.Signals] ?? 0),
-    signal,
-    source: "parent",
-  });
-  events.push({ type: "run.end", t: endedAt, p: 1, exitCode: code, signal });
   events.sort((a, b) => a.t - b.t);
   if (!options.trace) return exitCode;
 

@@ -1,0 +1,174 @@
+/**
+ * Launches a program's root process on the procscope runtime and gathers its trace: a
+ * collector on a private socket, the run's clock origin and secrets handed down through the
+ * environment, the root in its own process group, and the root's exit recorded last. The CLI
+ * and the editor both run programs through this one piece of code.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable } from "node:stream";
+import { Collector } from "./collector";
+import { ENV } from "../runtime/env";
+import { TRACE_FORMAT_VERSION, type Nanos, type TraceEvent } from "../protocol/trace";
+
+export interface LaunchOptions {
+  /** Absolute path of the program's entry file. */
+  entry: string;
+  args: string[];
+  /** Where the runtime's bundles are (dist/runtime). */
+  runtimeDir: string;
+  /** Record a trace at all (off: the runtime records nothing, as under plain node). */
+  trace: boolean;
+  /** Receives every event of the run, in batches as they arrive, the run's own first and last. */
+  onEvents: (events: TraceEvent[]) => void;
+  /** Working directory of the program (default: this process's). */
+  cwd?: string;
+  /** Environment the program starts from (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** The `node` that runs the program (default: the one running this code). */
+  nodePath?: string;
+  /** Its version, recorded in `run.start` (default: this process's). */
+  nodeVersion?: string;
+  /** `inherit` hands the program this process's terminal; `pipe` exposes stdout/stderr. */
+  stdio?: "inherit" | "pipe";
+}
+
+export interface LaunchResult {
+  /** The root's exit code, or null when a signal ended it. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Exit status as a shell reports it: the code, or 128 + the signal's number. */
+  exitCode: number;
+  /** Set when the root could not be started at all (e.g. no such `node`). */
+  error?: Error;
+}
+
+/** How long the hub may take to end the run's other processes and close its connection. */
+const HUB_GRACE_MS = 3000;
+
+export class Launch {
+  private readonly root: ChildProcess;
+  /** Resolves once the run is over, its stragglers killed and its last events delivered. */
+  readonly finished: Promise<LaunchResult>;
+
+  private constructor(
+    private readonly options: LaunchOptions,
+    private readonly collector: Collector,
+    private readonly socketDir: string,
+    /** `hrtime` of the run's t = 0, shared with every process of the run. */
+    readonly origin: bigint,
+  ) {
+    const env: NodeJS.ProcessEnv = {
+      ...(options.env ?? process.env),
+      [ENV.clockOrigin]: origin.toString(),
+    };
+    for (const key of [ENV.hubSocket, ENV.secret, ENV.launch, ENV.entry, ENV.collector]) {
+      delete env[key];
+    }
+    if (options.trace) {
+      env[ENV.collector] = collector.socketPath;
+      env[ENV.collectorSecret] = collector.secret;
+    }
+    // The program gets its own process group, so that whatever happens, one signal ends it all.
+    this.root = spawn(
+      options.nodePath ?? process.execPath,
+      [path.join(options.runtimeDir, "root.js"), options.entry, ...options.args],
+      {
+        cwd: options.cwd,
+        env,
+        stdio: options.stdio === "pipe" ? ["ignore", "pipe", "pipe"] : "inherit",
+        detached: true,
+      },
+    );
+    this.finished = this.waitForEnd();
+  }
+
+  /** Starts the collector, records `run.start`, and spawns the root. */
+  static async start(options: LaunchOptions): Promise<Launch> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-run-"));
+    fs.chmodSync(dir, 0o700);
+    const collector = new Collector(path.join(dir, "collector.sock"), options.onEvents);
+    try {
+      await collector.listen();
+    } catch (error) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+    const origin = process.hrtime.bigint();
+    options.onEvents([
+      {
+        type: "run.start",
+        t: 0,
+        p: 1,
+        version: TRACE_FORMAT_VERSION,
+        entry: options.entry,
+        argv: options.args,
+        cwd: options.cwd ?? process.cwd(),
+        node: options.nodeVersion ?? process.version,
+        wallClock: Date.now(),
+      },
+    ]);
+    return new Launch(options, collector, dir, origin);
+  }
+
+  /** OS pid of the root process (and id of the run's process group). */
+  get pid(): number | undefined {
+    return this.root.pid;
+  }
+
+  get stdout(): Readable | null {
+    return this.root.stdout;
+  }
+
+  get stderr(): Readable | null {
+    return this.root.stderr;
+  }
+
+  /** Now, on the run's clock. */
+  now(): Nanos {
+    return Number(process.hrtime.bigint() - this.origin);
+  }
+
+  /** Sends `signal` to every process of the run (its process group). */
+  signal(signal: NodeJS.Signals): void {
+    try {
+      if (this.root.pid) process.kill(-this.root.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  }
+
+  private async waitForEnd(): Promise<LaunchResult> {
+    const [code, signal, error] = await new Promise<
+      [number | null, NodeJS.Signals | null, Error | undefined]
+    >((resolve) => {
+      this.root.once("exit", (c, s) => resolve([c, s, undefined]));
+      this.root.once("error", (e) => resolve([null, null, e]));
+    });
+    const endedAt = this.now();
+    // The hub ends the run's other processes when the root goes, then closes its connection.
+    if (!error) await this.collector.whenIdle(HUB_GRACE_MS);
+    this.signal("SIGKILL");
+    this.collector.close();
+    fs.rmSync(this.socketDir, { recursive: true, force: true });
+
+    const signalNumber = signal ? (os.constants.signals[signal] ?? 0) : 0;
+    // A root that never started is reported as a shell reports a missing command.
+    const exitCode = error ? 127 : (code ?? 128 + signalNumber);
+    const recordedCode = error ? 127 : (code ?? -signalNumber);
+    this.options.onEvents([
+      {
+        type: "process.exit",
+        t: endedAt,
+        p: 1,
+        exitCode: recordedCode,
+        signal,
+        source: "parent",
+      },
+      { type: "run.end", t: endedAt, p: 1, exitCode: error ? 127 : code, signal },
+    ]);
+    return error ? { code, signal, exitCode, error } : { code, signal, exitCode };
+  }
+}
