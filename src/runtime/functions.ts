@@ -57,7 +57,13 @@ export function referenceOf(fn: unknown, role: string): FunctionRef {
     ref = known.get(fn);
   }
   if (!ref) {
-    const what = fn.name ? `function '${fn.name}'` : "an inline (anonymous) function";
+    const source = Function.prototype.toString.call(fn);
+    const arrow = /^(async\s*)?(\([^)]*\)|[\w$]+)\s*=>/.test(source);
+    const what = arrow
+      ? "an inline arrow function"
+      : fn.name
+        ? `function '${fn.name}'`
+        : "an inline (anonymous) function";
     throw new PicklingError(
       `${role} is ${what}, which is not exported from any module of the program. ` +
         `A new process imports your modules and looks the function up by its export name ` +

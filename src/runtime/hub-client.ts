@@ -191,6 +191,8 @@ export class HubClient {
     this.flush();
     this.closed = true;
     const socket = this.socket;
+    // Keep the process alive until the goodbye has left: an idle socket is unref'd.
+    socket.ref();
     await new Promise<void>((resolve) => {
       socket.once("close", () => resolve());
       socket.end();

@@ -28,19 +28,17 @@ export function main(fn: () => unknown): void {
 }
 
 async function runMain(fn: () => unknown): Promise<void> {
-  let code = 0;
   try {
     await fn();
   } catch (error) {
     printUncaught("MainProcess", error);
-    code = 1;
+    process.exitCode = 1;
   }
   try {
     await finishChildren();
   } finally {
     await context.shutdown();
   }
-  if (code !== 0) process.exitCode = code;
 }
 
 function printUncaught(name: string, error: unknown): void {
@@ -96,6 +94,7 @@ export async function runRoot(runtimeEntry: string, entry: string, args: string[
   try {
     loadEntry(entry);
   } catch {
+    process.exitCode = 1;
     await context.shutdown();
     process.exit(1);
   }
@@ -123,6 +122,7 @@ export async function runChild(runtimeEntry: string): Promise<void> {
     if (!(error instanceof ProgramSyntaxError)) printUncaught(launch.name, error);
     code = 1;
   }
+  process.exitCode = code;
   try {
     await finishChildren();
   } finally {

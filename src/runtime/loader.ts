@@ -134,14 +134,21 @@ function compileFile(filename: string): string {
   } catch (error) {
     const first = (
       error as {
-        errors?: Array<{ text: string; location?: { line: number; column: number } | null }>;
+        errors?: Array<{
+          text: string;
+          location?: { line: number; column: number; lineText?: string } | null;
+        }>;
       }
     ).errors?.[0];
     if (!first) throw error;
     const line = first.location?.line ?? 0;
     const column = (first.location?.column ?? 0) + 1;
+    const gutter = String(line);
+    const excerpt = first.location?.lineText
+      ? `\n  ${gutter} | ${first.location.lineText}\n  ${" ".repeat(gutter.length)} | ${" ".repeat(column - 1)}^`
+      : "";
     throw new ProgramSyntaxError(
-      `${filename}:${line}:${column}: ${first.text}`,
+      `${filename}:${line}:${column}: ${first.text}${excerpt}`,
       filename,
       line,
       column,

@@ -1,0 +1,222 @@
+/**
+ * Folds trace events into what a timeline draws: per process, when it lived, when it was
+ * blocked (on a queue, a pipe, a join), when it waited for a lock and when it held one;
+ * and one arrow per message from its send to its receive. Spans refer back to the events
+ * they came from by index, so a hover can explain them without storing text per span.
+ *
+ * Waits that have begun but not ended (a `get` still blocked, a lock still wanted) are
+ * kept open: they say what a process is blocked on right now.
+ */
+import type { ObjectId, ProcessNumber, TraceEvent } from "../protocol/trace";
+import { SpanColumn } from "./span-column";
+
+/** A wait or hold that has started and not ended yet. */
+export interface OpenSpan {
+  obj: ObjectId;
+  /** What the process is doing: the blocking call's name, "acquire" or "hold". */
+  op: string;
+  start: number;
+  /** Index of the event that opened it. */
+  ref: number;
+}
+
+export class Lane {
+  startedAt: number | null = null;
+  exitedAt: number | null = null;
+  /** Blocked on a queue, pipe or join: ends at the receive, timeout or join. */
+  readonly blocked = new SpanColumn();
+  /** Waiting for a lock: ends when granted or timed out. */
+  readonly lockWaits = new SpanColumn();
+  /** Holding a lock: from grant to release. */
+  readonly lockHolds = new SpanColumn();
+  /** Object id → open wait (one blocking call per object at a time). */
+  readonly openWaits = new Map<ObjectId, OpenSpan>();
+  /** Lock id → open hold. */
+  readonly openHolds = new Map<ObjectId, OpenSpan>();
+
+  constructor(readonly process: ProcessNumber) {}
+
+  /** The wait this process has been in the longest, if it is blocked now. */
+  blockedOn(): OpenSpan | null {
+    let oldest: OpenSpan | null = null;
+    for (const wait of this.openWaits.values()) {
+      if (!oldest || wait.start < oldest.start) oldest = wait;
+    }
+    return oldest;
+  }
+}
+
+export interface Spawn {
+  t: number;
+  parent: ProcessNumber;
+  child: ProcessNumber;
+  ref: number;
+}
+
+export class TimelineModel {
+  readonly lanes = new Map<ProcessNumber, Lane>();
+  /** start = send time, end = receive time, ref = receive event, secondRef = send event. */
+  readonly messages = new SpanColumn();
+  readonly spawns: Spawn[] = [];
+  /** Latest time seen: "now" for a live run, the end for a finished one. */
+  end = 0;
+  private readonly unpairedSends = new Map<string, number>();
+  private readonly unpairedReceives = new Map<string, number>();
+  private readonly pidToProcess = new Map<number, ProcessNumber>();
+
+  /** `events` is the run's event list and `index` the position of `event` in it. */
+  add(event: TraceEvent, index: number, events: readonly TraceEvent[]): void {
+    if (event.t > this.end) this.end = event.t;
+    switch (event.type) {
+      case "process.spawn":
+        this.spawns.push({ t: event.t, parent: event.p, child: event.child, ref: index });
+        this.pidToProcess.set(event.pid, event.child);
+        this.lane(event.child).startedAt ??= event.t;
+        this.lane(event.p);
+        return;
+      case "process.start": {
+        const lane = this.lane(event.p);
+        if (lane.startedAt === null || event.p === 1) lane.startedAt = event.t;
+        this.pidToProcess.set(event.pid, event.p);
+        return;
+      }
+      case "process.exit":
+        this.exit(event.p, event.t);
+        return;
+      case "process.join":
+        if (event.wait > 0) this.lane(event.p).blocked.insert(event.t - event.wait, event.t, index);
+        return;
+      case "object.block":
+        this.lane(event.p).openWaits.set(event.obj, {
+          obj: event.obj,
+          op: event.op,
+          start: event.t,
+          ref: index,
+        });
+        return;
+      case "object.timeout":
+        this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
+        return;
+      case "message.send":
+        if (event.wait !== undefined && event.wait > 0) {
+          this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
+        }
+        this.pairSend(event.msg, index, events);
+        return;
+      case "message.receive":
+        this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
+        this.pairReceive(event.msg, index, events);
+        return;
+      case "lock.request":
+        this.lane(event.p).openWaits.set(event.obj, {
+          obj: event.obj,
+          op: "acquire",
+          start: event.t,
+          ref: index,
+        });
+        return;
+      case "lock.acquired":
+        this.endWait(event.p, event.obj, event.t, event.wait, index, "lock");
+        this.lane(event.p).openHolds.set(event.obj, {
+          obj: event.obj,
+          op: "hold",
+          start: event.t,
+          ref: index,
+        });
+        return;
+      case "lock.timeout":
+        this.endWait(event.p, event.obj, event.t, event.wait, index, "lock");
+        return;
+      case "lock.released": {
+        const lane = this.lane(event.p);
+        const open = lane.openHolds.get(event.obj);
+        lane.openHolds.delete(event.obj);
+        lane.lockHolds.insert(event.t - event.hold, event.t, index, open?.ref ?? -1);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Process number of an OS pid seen in this run. */
+  processOfPid(pid: number): ProcessNumber | undefined {
+    return this.pidToProcess.get(pid);
+  }
+
+  /** Processes waiting for `obj` now, oldest first. */
+  waitersOf(obj: ObjectId): ProcessNumber[] {
+    const waiting: Array<{ p: ProcessNumber; start: number }> = [];
+    for (const lane of this.lanes.values()) {
+      const wait = lane.openWaits.get(obj);
+      if (wait) waiting.push({ p: lane.process, start: wait.start });
+    }
+    return waiting.sort((a, b) => a.start - b.start).map((waiter) => waiter.p);
+  }
+
+  /** The process holding lock `obj` now, if any. */
+  holderOf(obj: ObjectId): ProcessNumber | null {
+    for (const lane of this.lanes.values()) if (lane.openHolds.has(obj)) return lane.process;
+    return null;
+  }
+
+  lane(process: ProcessNumber): Lane {
+    let lane = this.lanes.get(process);
+    if (!lane) {
+      lane = new Lane(process);
+      this.lanes.set(process, lane);
+    }
+    return lane;
+  }
+
+  private endWait(
+    process: ProcessNumber,
+    obj: ObjectId,
+    t: number,
+    wait: number,
+    index: number,
+    column: "blocked" | "lock",
+  ): void {
+    const lane = this.lane(process);
+    const open = lane.openWaits.get(obj);
+    lane.openWaits.delete(obj);
+    if (wait <= 0 && !open) return;
+    const start = wait > 0 ? t - wait : (open?.start ?? t);
+    const target = column === "lock" ? lane.lockWaits : lane.blocked;
+    target.insert(start, t, index, open?.ref ?? -1);
+  }
+
+  /** A process that exits stops waiting and holding: its open spans end there. */
+  private exit(process: ProcessNumber, t: number): void {
+    const lane = this.lane(process);
+    if (lane.exitedAt !== null) return;
+    lane.exitedAt = t;
+    for (const wait of lane.openWaits.values()) {
+      const target = wait.op === "acquire" ? lane.lockWaits : lane.blocked;
+      target.insert(wait.start, t, wait.ref);
+    }
+    for (const hold of lane.openHolds.values()) lane.lockHolds.insert(hold.start, t, hold.ref);
+    lane.openWaits.clear();
+    lane.openHolds.clear();
+  }
+
+  private pairSend(msg: string, index: number, events: readonly TraceEvent[]): void {
+    const receive = this.unpairedReceives.get(msg);
+    if (receive === undefined) {
+      this.unpairedSends.set(msg, index);
+      return;
+    }
+    this.unpairedReceives.delete(msg);
+    this.messages.insert(events[index].t, events[receive].t, receive, index);
+  }
+
+  private pairReceive(msg: string, index: number, events: readonly TraceEvent[]): void {
+    const send = this.unpairedSends.get(msg);
+    if (send === undefined) {
+      this.unpairedReceives.set(msg, index);
+      return;
+    }
+    this.unpairedSends.delete(msg);
+    this.messages.insert(events[send].t, events[index].t, index, send);
+  }
+}

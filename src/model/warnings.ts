@@ -1,0 +1,139 @@
+/**
+ * The viewer's judgements: small rules over the folded run that point at likely problems
+ * (a deadlock, a child never joined, items left in a queue, lost events), plus the
+ * warnings the runtime itself recorded. The runtime only records facts; these decide.
+ */
+import type { ObjectId, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
+import type { FlowLevels } from "./flow-levels";
+import type { RunModel } from "./run-model";
+import type { TimelineModel } from "./timeline";
+
+export interface PanelWarning {
+  /** Stable identity, so a view can keep one row per warning across updates. */
+  key: string;
+  severity: "error" | "warning";
+  title: string;
+  detail: string;
+  loc?: SourceLocation;
+  t?: number;
+}
+
+const runtimeTitles: Record<string, string> = {
+  "holder-died": "Lock holder died",
+  "items-left": "Items left in a queue",
+  "not-joined": "Child never joined",
+  "events-dropped": "Events dropped",
+  "message-lost": "Message lost",
+  "task-done-extra": "taskDone() called too often",
+};
+
+export interface WarningInputs {
+  model: RunModel;
+  timeline: TimelineModel;
+  levels: FlowLevels;
+  events: readonly TraceEvent[];
+  /** Whether the run has ended: some rules only make sense then. */
+  ended: boolean;
+}
+
+export function findWarnings(inputs: WarningInputs): PanelWarning[] {
+  const { model, timeline, levels, events, ended } = inputs;
+  const out: PanelWarning[] = [...deadlocks(model, timeline)];
+  if (model.dropped > 0) {
+    out.push({
+      key: "dropped",
+      severity: "warning",
+      title: "Events dropped",
+      detail: `${model.dropped} trace events were dropped because the recorder was full: what is shown is incomplete.`,
+    });
+  }
+  const reported = new Set<string>();
+  model.warnings.forEach((warning, index) => {
+    reported.add(`${warning.code}:${warning.p}`);
+    out.push({
+      key: `runtime:${index}`,
+      severity: "warning",
+      title: runtimeTitles[warning.code] ?? warning.code,
+      detail: warning.message,
+      t: warning.t,
+    });
+  });
+  for (const row of model.processes.values()) {
+    if (row.exitCode !== null && row.exitCode !== 0) {
+      const how = row.signal ? `was killed by ${row.signal}` : `exited with code ${row.exitCode}`;
+      out.push({
+        key: `exit:${row.number}`,
+        severity: "error",
+        title: "Process failed",
+        detail: `${row.label} (${row.name}) ${how}.`,
+        ...(row.exitedAt === null ? {} : { t: row.exitedAt }),
+      });
+    }
+  }
+  if (!ended) return out;
+  for (const spawn of timeline.spawns) {
+    const row = model.processes.get(spawn.child);
+    if (!row || row.joined || row.daemon || row.role !== "process") continue;
+    if (reported.has(`not-joined:${spawn.child}`)) continue;
+    const event = events[spawn.ref];
+    out.push({
+      key: `not-joined:${spawn.child}`,
+      severity: "warning",
+      title: "Child never joined",
+      detail: `${row.label} (${row.name}) was started by P${spawn.parent} and never joined: its parent did not wait for it to finish.`,
+      ...(event.type === "process.spawn" && event.loc ? { loc: event.loc } : {}),
+    });
+  }
+  for (const level of levels.levels.values()) {
+    if (level.depth === 0) continue;
+    const flow = model.flows.get(level.obj);
+    const name = flow?.name ?? model.names.get(level.obj);
+    out.push({
+      key: `items-left:${level.obj}`,
+      severity: "warning",
+      title: "Items left in a queue",
+      detail: `${level.depth} item${level.depth === 1 ? " was" : "s were"} put into ${name} and never taken out before the run ended.`,
+    });
+  }
+  return out;
+}
+
+/** Locks whose waiters wait, in a circle, for each other: none of them can go on. */
+function deadlocks(model: RunModel, timeline: TimelineModel): PanelWarning[] {
+  // Wait-for graph over locks: a waiting process points at the holder of its lock.
+  const waitsFor = new Map<ProcessNumber, { holder: ProcessNumber; obj: ObjectId }>();
+  for (const lane of timeline.lanes.values()) {
+    for (const wait of lane.openWaits.values()) {
+      if (wait.op !== "acquire") continue;
+      const holder = timeline.holderOf(wait.obj);
+      if (holder !== null && holder !== lane.process) {
+        waitsFor.set(lane.process, { holder, obj: wait.obj });
+      }
+    }
+  }
+  const found: PanelWarning[] = [];
+  const inCycle = new Set<ProcessNumber>();
+  for (const start of waitsFor.keys()) {
+    if (inCycle.has(start)) continue;
+    const path: ProcessNumber[] = [];
+    let current: ProcessNumber | undefined = start;
+    while (current !== undefined && !path.includes(current)) {
+      path.push(current);
+      current = waitsFor.get(current)?.holder;
+    }
+    if (current === undefined || inCycle.has(current)) continue;
+    const cycle = path.slice(path.indexOf(current));
+    for (const p of cycle) inCycle.add(p);
+    const steps = cycle.map((p) => {
+      const edge = waitsFor.get(p)!;
+      return `P${p} waits for ${model.names.get(edge.obj)} held by P${edge.holder}`;
+    });
+    found.push({
+      key: `deadlock:${[...cycle].sort((a, b) => a - b).join(",")}`,
+      severity: "error",
+      title: "Deadlock",
+      detail: `${steps.join("; ")}: none of them can go on.`,
+    });
+  }
+  return found;
+}
