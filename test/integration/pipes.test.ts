@@ -1,0 +1,70 @@
+// The Pipe / Connection rows of API.md's "Messages" table.
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { assertSucceeded, cleanUp, result, resultsOf, runFixture } from "./helpers";
+
+after(cleanUp);
+
+interface ErrorReport {
+  name: string;
+  message: string;
+  isError: boolean;
+  isExpected: boolean;
+}
+
+const scenario = async (name: string) => {
+  const run = await runFixture("pipes.ts", { args: [name] });
+  assertSucceeded(run);
+  return run;
+};
+
+function assertThrew(error: ErrorReport | null, name: string, label: string): void {
+  assert.ok(error, `${label}: nothing was thrown`);
+  assert.equal(error.name, name, `${label}: ${error.message}`);
+  assert.ok(error.isExpected && error.isError, `${label}: not an instance of ${name} and Error`);
+}
+
+test("a duplex pipe carries values both ways between processes", async () => {
+  const run = await scenario("duplex");
+  assert.deepEqual(resultsOf(run, "echoed"), [
+    ["echo", 1],
+    ["echo", { two: [2] }],
+    ["echo", "three"],
+  ]);
+});
+
+test("Pipe(false): the first end only receives, the second only sends", async () => {
+  const run = await scenario("one-way");
+  assertThrew(result(run, "send-on-read-end"), "ValueError", "send on the read end");
+  assertThrew(result(run, "recv-on-write-end"), "ValueError", "recv on the write end");
+  assert.deepEqual(result(run, "one-way-received"), [1, 2, 3]);
+});
+
+test("poll(timeout): false when nothing comes, true once data is there, without taking it", async () => {
+  const run = await scenario("poll");
+  assert.equal(result(run, "poll-default-empty"), false);
+  assert.equal(result(run, "poll-timeout-empty"), false);
+  assert.equal(result(run, "poll-waits-for-data"), true);
+  assert.equal(result(run, "recv-after-poll"), "late");
+});
+
+test("sendBytes (whole and offset/size) and recvBytes, which returns a Buffer", async () => {
+  const run = await scenario("bytes");
+  assert.deepEqual(result(run, "recv-bytes"), {
+    whole: "whole buffer",
+    wholeIsBuffer: true,
+    part: [2, 3, 4],
+  });
+});
+
+test("recv on a drained pipe whose other end is closed everywhere rejects EOFError", async () => {
+  const run = await scenario("eof");
+  assert.deepEqual(result(run, "drained"), [1, 2, 3], "what was sent before close arrives");
+  assertThrew(result(run, "recv-at-eof"), "EOFError", "recv at end of file");
+});
+
+test("send and recv on a connection closed here throw", async () => {
+  const run = await scenario("closed");
+  assertThrew(result(run, "send-on-closed"), "ValueError", "send on a closed connection");
+  assertThrew(result(run, "recv-on-closed"), "ValueError", "recv on a closed connection");
+});
