@@ -3,7 +3,16 @@
 // The main process puts print jobs on a queue. Three worker processes take jobs, "render"
 // them, and take turns at the one printer (a lock). Results come back on a second queue,
 // and a monitor process follows the progress through a pipe.
-import { Connection, JoinableQueue, Lock, Pipe, Process, Queue, currentProcess, main } from "procscope";
+import {
+  Connection,
+  JoinableQueue,
+  Lock,
+  Pipe,
+  Process,
+  Queue,
+  currentProcess,
+  main,
+} from "procscope";
 
 interface Job {
   id: number;
@@ -20,7 +29,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function worker(jobs: JoinableQueue<Job | null>, printer: Lock, results: Queue<Printed>) {
+export async function worker(
+  jobs: JoinableQueue<Job | null>,
+  printer: Lock,
+  results: Queue<Printed>,
+) {
   const me = currentProcess().name;
   for (;;) {
     const job = await jobs.get();

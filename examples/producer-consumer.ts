@@ -20,7 +20,13 @@ export async function consume(q: Queue<number | null>) {
 
 main(async () => {
   const q = new Queue<number | null>(4);
-  const consumers = [1, 2].map((n) => new Process({ target: consume, args: [q], name: `consumer-${n}` }).start());
-  const producer = new Process({ target: produce, args: [q, 40, consumers.length], name: "producer" }).start();
+  const consumers = [1, 2].map((n) =>
+    new Process({ target: consume, args: [q], name: `consumer-${n}` }).start(),
+  );
+  const producer = new Process({
+    target: produce,
+    args: [q, 40, consumers.length],
+    name: "producer",
+  }).start();
   for (const p of [producer, ...consumers]) await p.join();
 });

@@ -5,10 +5,12 @@ import { exportPerfetto } from "./export-perfetto";
 import { TraceFileError } from "./trace-file";
 
 const USAGE = `usage:
-  procscope run FILE [--trace PATH] [--no-summary] [--no-trace] [-- ARGS…]
+  procscope run FILE [--trace PATH] [--no-summary] [--no-trace] [--on-deadlock=report|kill] [-- ARGS…]
       Run a TypeScript or JavaScript program on the procscope runtime, print its process
       tree, message flows and lock contention, and write its trace (default: .procscope/).
       --no-trace runs it without recording anything (no trace, no summary).
+      --on-deadlock=report|kill: on a deadlock, print it and go on (default), or end the
+      run with exit status 3.
   procscope export TRACE --perfetto OUT.json
       Convert a .pstrace file to Chrome Trace Event JSON (opens in ui.perfetto.dev).
   procscope report TRACE
@@ -25,6 +27,7 @@ async function cli(argv: string[]): Promise<number> {
       let tracePath: string | undefined;
       let summary = true;
       let trace = true;
+      let onDeadlock: "report" | "kill" = "report";
       const files: string[] = [];
       for (let i = 0; i < own.length; i++) {
         const arg = own[i];
@@ -34,7 +37,13 @@ async function cli(argv: string[]): Promise<number> {
         } else if (arg.startsWith("--trace=")) tracePath = arg.slice("--trace=".length);
         else if (arg === "--no-summary") summary = false;
         else if (arg === "--no-trace") trace = false;
-        else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
+        else if (arg.startsWith("--on-deadlock")) {
+          const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : own[++i];
+          if (value !== "report" && value !== "kill") {
+            throw new UsageError(`--on-deadlock takes 'report' or 'kill', got '${value ?? ""}'`);
+          }
+          onDeadlock = value;
+        } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
         else files.push(arg);
       }
       if (files.length === 0) throw new UsageError("run needs a FILE");
@@ -46,6 +55,7 @@ async function cli(argv: string[]): Promise<number> {
         summary,
         trace,
         runtimeDir,
+        onDeadlock,
       });
     }
     case "export": {

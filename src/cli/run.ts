@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { Launch } from "./launcher";
 import { writeTraceFile } from "./trace-file";
 import { formatSummary } from "./summary";
+import { describeDeadlock } from "../model/deadlock";
+import { ObjectNames } from "../model/names";
 import { RunModel } from "../model/run-model";
 import type { TraceEvent } from "../protocol/trace";
 
@@ -19,7 +21,12 @@ export interface RunOptions {
   trace: boolean;
   /** Where the runtime's bundles are (dist/runtime). */
   runtimeDir: string;
+  /** On a deadlock: print it and let the run go on (report), or end the run (kill). */
+  onDeadlock?: "report" | "kill";
 }
+
+/** Exit status of a run ended by `--on-deadlock=kill`. */
+export const DEADLOCK_EXIT_CODE = 3;
 
 export class UsageError extends Error {}
 
@@ -30,20 +37,35 @@ export async function runProgram(options: RunOptions): Promise<number> {
   const tracePath = path.resolve(options.tracePath ?? defaultTracePath(entry));
 
   const events: TraceEvent[] = [];
+  let deadlocked = false;
+  const names = new ObjectNames();
   const launch = await Launch.start({
     entry,
     args: options.args,
     runtimeDir: options.runtimeDir,
     trace: options.trace,
     onEvents: (batch) => {
-      for (const event of batch) events.push(event);
+      for (const event of batch) {
+        events.push(event);
+        if (event.type === "object.create") names.add(event.obj, event.kind);
+        if (event.type !== "deadlock") continue;
+        // Said at once, while the program hangs: this is what the user is waiting to learn.
+        process.stderr.write(`\nprocscope: ${describeDeadlock(event, (obj) => names.get(obj))}\n`);
+        if (options.onDeadlock === "kill" && !deadlocked) {
+          process.stderr.write("procscope: ending the run (--on-deadlock=kill)\n");
+          launch.signal("SIGKILL");
+        }
+        deadlocked = true;
+      }
     },
   });
   const onSigint = (): void => launch.signal("SIGINT");
   const onSigterm = (): void => launch.signal("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
-  const { exitCode } = await launch.finished;
+  const finished = await launch.finished;
+  const exitCode =
+    deadlocked && options.onDeadlock === "kill" ? DEADLOCK_EXIT_CODE : finished.exitCode;
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigterm);
   events.sort((a, b) => a.t - b.t);
@@ -64,10 +86,11 @@ export async function runProgram(options: RunOptions): Promise<number> {
   return exitCode;
 }
 
-function defaultTracePath(entry: string): string {
+/** `.procscope/<entry name>-<UTC time>.pstrace` under `baseDir`. */
+export function defaultTracePath(entry: string, baseDir: string = process.cwd()): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-").replace("T", "_").slice(0, 19);
   return path.join(
-    process.cwd(),
+    baseDir,
     ".procscope",
     `${path.basename(entry, path.extname(entry))}-${stamp}.pstrace`,
   );

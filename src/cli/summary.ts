@@ -1,5 +1,6 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel } from "../model/run-model";
+
 import { formatBytes, formatDuration } from "../model/stats";
 
 function table(headers: string[], rows: string[][]): string {
@@ -66,13 +67,14 @@ export function formatSummary(model: RunModel): string {
   }
 
   out.push("", "Lock contention");
-  const locks = model.lockSummaries();
+  // Objects nobody ever acquired (a Value's unused lock, say) would only be noise here.
+  const locks = model.lockSummaries().filter((lock) => lock.acquisitions > 0 || lock.timeouts > 0);
   if (locks.length === 0) out.push("  (no locks)");
   else {
     out.push(
       table(
         [
-          "lock",
+          "object",
           "acquisitions",
           "contended",
           "timeouts",
@@ -80,6 +82,7 @@ export function formatSummary(model: RunModel): string {
           "p50 wait",
           "max wait",
           "max hold",
+          "held at end",
         ],
         locks.map((lock) => [
           lock.name,
@@ -90,6 +93,40 @@ export function formatSummary(model: RunModel): string {
           formatDuration(lock.p50Wait),
           formatDuration(lock.maxWait),
           formatDuration(lock.maxHold),
+          lock.permits > 1
+            ? `${lock.inUse}/${lock.permits} permits`
+            : lock.inUse > 0
+              ? "held"
+              : "free",
+        ]),
+      ),
+    );
+  }
+
+  const signals = [...model.signals.values()].filter((row) => row.waits > 0 || row.signals > 0);
+  if (signals.length > 0) {
+    out.push("", "Events, conditions and barriers");
+    out.push(
+      table(
+        [
+          "object",
+          "waits",
+          "total wait",
+          "max wait",
+          "timeouts",
+          "broken",
+          "signals",
+          "woken by (waker→woken: count)",
+        ],
+        signals.map((row) => [
+          row.name,
+          String(row.waits),
+          formatDuration(row.totalWait),
+          formatDuration(row.maxWait),
+          String(row.timeouts),
+          String(row.broken),
+          String(row.signals),
+          [...row.wakes].map(([route, count]) => `${route}: ${count}`).join(", ") || "—",
         ]),
       ),
     );

@@ -56,6 +56,7 @@ const KNOWN_TYPES = new Set<string>([
   "resource.sample",
   "trace.dropped",
   "warning",
+  "deadlock",
 ]);
 
 /** Reads and checks a `.pstrace` file; errors say which line is wrong and how. */

@@ -7,6 +7,14 @@ const prefixes: Record<ObjectKind, string> = {
   "simple-queue": "SimpleQueue",
   pipe: "Pipe",
   lock: "Lock",
+  rlock: "RLock",
+  semaphore: "Semaphore",
+  "bounded-semaphore": "BoundedSemaphore",
+  event: "Event",
+  condition: "Condition",
+  barrier: "Barrier",
+  value: "Value",
+  array: "Array",
 };
 
 export class ObjectNames {

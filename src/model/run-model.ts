@@ -7,10 +7,12 @@ import {
   assertNever,
   processLabel,
   type ObjectKind,
+  type DeadlockEvent,
   type ProcessRole,
   type TraceEvent,
 } from "../protocol/trace";
 import { ObjectNames } from "./names";
+import { describeDeadlock } from "./deadlock";
 import { percentile, sum } from "./stats";
 
 export interface ProcessRow {
@@ -45,9 +47,24 @@ export interface FlowRow {
   pending: number;
 }
 
+/** Kinds of object the lock-contention view lists (one permit or several). */
+export const PERMIT_KINDS: ReadonlySet<ObjectKind> = new Set([
+  "lock",
+  "rlock",
+  "semaphore",
+  "bounded-semaphore",
+]);
+/** Kinds whose waits are counted as waits for a signal. */
+export const SIGNAL_KINDS: ReadonlySet<ObjectKind> = new Set(["event", "condition", "barrier"]);
+
 export interface LockRow {
   obj: string;
   name: string;
+  kind: ObjectKind;
+  /** Initial permits (1 for locks). */
+  permits: number;
+  /** Permits held now, per process. */
+  holders: Map<number, number>;
   acquisitions: number;
   contended: number;
   timeouts: number;
@@ -57,9 +74,28 @@ export interface LockRow {
   holder: number | null;
 }
 
+/** Waits on an event, a condition or a barrier. */
+export interface SignalRow {
+  obj: string;
+  name: string;
+  kind: ObjectKind;
+  waits: number;
+  totalWait: number;
+  maxWait: number;
+  timeouts: number;
+  broken: number;
+  signals: number;
+  /** "P3→P2" (waker→woken) → count. */
+  wakes: Map<string, number>;
+}
+
 export interface LockSummary {
   obj: string;
   name: string;
+  kind: ObjectKind;
+  permits: number;
+  /** Permits held now (at the end of a finished run). */
+  inUse: number;
   acquisitions: number;
   contendedPercent: number;
   timeouts: number;
@@ -73,8 +109,13 @@ export class RunModel {
   readonly processes = new Map<number, ProcessRow>();
   readonly flows = new Map<string, FlowRow>();
   readonly locks = new Map<string, LockRow>();
+  readonly signals = new Map<string, SignalRow>();
+  /** Lock-order edges seen: "A>B" means some process took B while holding A. */
+  private readonly lockOrder = new Map<string, { p: number; loc?: string }>();
+  private readonly heldByProcess = new Map<number, string[]>();
   readonly names = new ObjectNames();
   readonly warnings: Array<{ t: number; p: number; code: string; message: string }> = [];
+  readonly deadlocks: DeadlockEvent[] = [];
   private readonly pidToNumber = new Map<number, number>();
   dropped = 0;
   endedAt: number | null = null;
@@ -127,8 +168,9 @@ export class RunModel {
       }
       case "object.create":
         this.names.add(event.obj, event.kind);
-        if (event.kind === "lock") this.lock(event.obj);
-        else this.flow(event.obj, event.kind);
+        if (PERMIT_KINDS.has(event.kind)) this.lock(event.obj, event.kind, event.value ?? 1);
+        else if (SIGNAL_KINDS.has(event.kind)) this.signal(event.obj, event.kind);
+        else if (event.kind !== "value" && event.kind !== "array") this.flow(event.obj, event.kind);
         return;
       case "message.send": {
         const flow = this.flow(event.obj);
@@ -157,6 +199,9 @@ export class RunModel {
         if (event.heldBy.length > 0) lock.contended++;
         lock.waits.push(event.wait);
         lock.holder = event.p;
+        lock.holders.set(event.p, (lock.holders.get(event.p) ?? 0) + 1);
+        if (lock.kind === "lock" || lock.kind === "rlock")
+          this.noteLockOrder(event.p, event.obj, event.t, event.loc);
         return;
       }
       case "lock.released": {
@@ -164,8 +209,29 @@ export class RunModel {
         lock.maxHold = Math.max(lock.maxHold, event.hold);
         lock.totalHold += event.hold;
         if (lock.holder === event.p) lock.holder = null;
+        const held = (lock.holders.get(event.p) ?? 0) - 1;
+        if (held > 0) lock.holders.set(event.p, held);
+        else lock.holders.delete(event.p);
+        const stack = this.heldByProcess.get(event.p);
+        if (stack && stack.includes(event.obj)) stack.splice(stack.lastIndexOf(event.obj), 1);
         return;
       }
+      case "sync.wait": {
+        const row = this.signal(event.obj);
+        row.waits++;
+        row.totalWait += event.wait;
+        row.maxWait = Math.max(row.maxWait, event.wait);
+        if (event.outcome === "timeout") row.timeouts++;
+        if (event.outcome === "broken") row.broken++;
+        if (event.wokenBy !== null) {
+          const key = `${processLabel(event.wokenBy)}→${processLabel(event.p)}`;
+          row.wakes.set(key, (row.wakes.get(key) ?? 0) + 1);
+        }
+        return;
+      }
+      case "sync.signal":
+        this.signal(event.obj).signals++;
+        return;
       case "lock.timeout":
         this.lock(event.obj).timeouts++;
         return;
@@ -174,6 +240,15 @@ export class RunModel {
         return;
       case "warning":
         this.warnings.push({ t: event.t, p: event.p, code: event.code, message: event.message });
+        return;
+      case "deadlock":
+        this.deadlocks.push(event);
+        this.warnings.push({
+          t: event.t,
+          p: event.p,
+          code: "deadlock",
+          message: describeDeadlock(event, (obj) => this.names.get(obj)),
+        });
         return;
       case "process.output":
       case "resource.sample":
@@ -211,6 +286,9 @@ export class RunModel {
       return {
         obj: lock.obj,
         name: lock.name,
+        kind: lock.kind,
+        permits: lock.permits,
+        inUse: sum([...lock.holders.values()]),
         acquisitions: lock.acquisitions,
         contendedPercent: lock.acquisitions === 0 ? 0 : (100 * lock.contended) / lock.acquisitions,
         timeouts: lock.timeouts,
@@ -268,13 +346,69 @@ export class RunModel {
     return flow;
   }
 
-  private lock(obj: string): LockRow {
+  /**
+   * Lock-order inversion: taking B while holding A somewhere, and A while holding B
+   * elsewhere, can deadlock even when this run happened not to.
+   */
+  private noteLockOrder(p: number, obj: string, t: number, loc?: string): void {
+    const stack = this.heldByProcess.get(p) ?? [];
+    for (const held of stack) {
+      if (held === obj) continue;
+      this.lockOrder.set(`${held}>${obj}`, { p, loc });
+      const reverse = this.lockOrder.get(`${obj}>${held}`);
+      const key = [held, obj].sort().join("|");
+      if (reverse && !this.invertedPairs.has(key)) {
+        this.invertedPairs.add(key);
+        const a = this.names.get(held);
+        const b = this.names.get(obj);
+        this.warnings.push({
+          t,
+          p,
+          code: "lock-order-inversion",
+          message:
+            `lock order inversion: P${p} took ${b} while holding ${a}${loc ? ` at ${loc}` : ""}, ` +
+            `but P${reverse.p} took ${a} while holding ${b}${reverse.loc ? ` at ${reverse.loc}` : ""}; ` +
+            `run at the wrong moment, they deadlock`,
+        });
+      }
+    }
+    stack.push(obj);
+    this.heldByProcess.set(p, stack);
+  }
+
+  private readonly invertedPairs = new Set<string>();
+
+  private signal(obj: string, kind: ObjectKind = "event"): SignalRow {
+    let row = this.signals.get(obj);
+    if (!row) {
+      this.names.add(obj, kind);
+      row = {
+        obj,
+        name: this.names.get(obj),
+        kind,
+        waits: 0,
+        totalWait: 0,
+        maxWait: 0,
+        timeouts: 0,
+        broken: 0,
+        signals: 0,
+        wakes: new Map(),
+      };
+      this.signals.set(obj, row);
+    }
+    return row;
+  }
+
+  private lock(obj: string, kind: ObjectKind = "lock", permits = 1): LockRow {
     let lock = this.locks.get(obj);
     if (!lock) {
-      this.names.add(obj, "lock");
+      this.names.add(obj, kind);
       lock = {
         obj,
         name: this.names.get(obj),
+        kind,
+        permits,
+        holders: new Map(),
         acquisitions: 0,
         contended: 0,
         timeouts: 0,

@@ -27,7 +27,20 @@ export type MessageId = string;
 /** `path:line:column` of the user's call, mapped to the user's source (1-based). */
 export type SourceLocation = string;
 
-export type ObjectKind = "queue" | "joinable-queue" | "simple-queue" | "pipe" | "lock";
+export type ObjectKind =
+  | "queue"
+  | "joinable-queue"
+  | "simple-queue"
+  | "pipe"
+  | "lock"
+  | "rlock"
+  | "semaphore"
+  | "bounded-semaphore"
+  | "event"
+  | "condition"
+  | "barrier"
+  | "value"
+  | "array";
 
 interface EventBase {
   /** When it happened (ns since run start). */
@@ -112,6 +125,13 @@ export interface ObjectCreateEvent extends EventBase {
   maxsize?: number;
   /** For a pipe end: the id of the other end. */
   peer?: ObjectId;
+  /** A semaphore's initial permits, a barrier's parties. */
+  value?: number;
+  /** For a condition: its lock. */
+  lock?: ObjectId;
+  /** For a shared value or array: its typecode ('i', 'd'…) and length. */
+  typecode?: string;
+  length?: number;
   loc?: SourceLocation;
 }
 
@@ -199,6 +219,30 @@ export interface ResourceSampleEvent extends EventBase {
   rss: number;
 }
 
+/** A wait on an event, a condition or a barrier ended. */
+export interface SyncWaitEvent extends EventBase {
+  type: "sync.wait";
+  obj: ObjectId;
+  op: "event.wait" | "condition.wait" | "barrier.wait";
+  wait: Nanos;
+  outcome: "woken" | "timeout" | "broken";
+  /** Who set the event / notified the condition (null when it was already set). */
+  wokenBy: ProcessNumber | null;
+  /** A barrier's arrival index. */
+  index?: number;
+  loc?: SourceLocation;
+}
+
+/** A process woke others, or changed an event or barrier. */
+export interface SyncSignalEvent extends EventBase {
+  type: "sync.signal";
+  obj: ObjectId;
+  op: "event.set" | "event.clear" | "condition.notify" | "barrier.abort" | "barrier.reset";
+  /** How many a notify asked to wake. */
+  count?: number;
+  loc?: SourceLocation;
+}
+
 export interface DroppedEvent extends EventBase {
   type: "trace.dropped";
   /** Events this process could not record since its last report. */
@@ -213,13 +257,32 @@ export interface WarningEvent extends EventBase {
   loc?: SourceLocation;
 }
 
+/** Processes that wait for each other for ever, found by the hub. */
+export interface DeadlockEvent extends EventBase {
+  type: "deadlock";
+  processes: Array<{
+    p: ProcessNumber;
+    obj: ObjectId;
+    /** What it is blocked in, e.g. `lock.acquire`, `queue.get`. */
+    op: string;
+    loc?: SourceLocation;
+    /** The stuck processes that could have released it. */
+    waitingFor: ProcessNumber[];
+  }>;
+  /** The report in plain words. */
+  message: string;
+}
+
 export type WarningCode =
   | "holder-died"
   | "items-left"
   | "not-joined"
   | "events-dropped"
   | "message-lost"
-  | "task-done-extra";
+  | "task-done-extra"
+  | "misuse"
+  | "lock-across-blocking-call"
+  | "lock-order-inversion";
 
 export type TraceEvent =
   | RunStartEvent
@@ -239,8 +302,11 @@ export type TraceEvent =
   | LockReleasedEvent
   | LockTimeoutEvent
   | ResourceSampleEvent
+  | SyncWaitEvent
+  | SyncSignalEvent
   | DroppedEvent
-  | WarningEvent;
+  | WarningEvent
+  | DeadlockEvent;
 
 export type TraceEventType = TraceEvent["type"];
 

@@ -13,6 +13,7 @@ import { EOFError } from "./errors";
 import { callerLocation } from "./callsite";
 import type { Reply } from "./hub-client";
 import { TraceSite } from "./recorder";
+import { noteBlockingCall } from "./sync/held";
 import type { BlockEvent, MessageReceiveEvent } from "../protocol/trace";
 
 export interface Item {
@@ -96,6 +97,7 @@ export class ChannelReader {
     } else {
       if (tracing) started = context.now();
       const loc = tracing ? callerLocation() : undefined;
+      noteBlockingCall(`${op}()`, this.obj);
       record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
       item = (await this.wait(false, options.timeout)) as Item;
     }

@@ -17,7 +17,13 @@ export {
 } from "./process";
 export { Queue, JoinableQueue, SimpleQueue, type PutOptions } from "./queue";
 export { Pipe, Connection } from "./pipe";
-export { Lock, type AcquireOptions } from "./lock";
+export { Lock, RLock } from "./sync/lock";
+export { Semaphore, BoundedSemaphore } from "./sync/semaphore";
+export { Event } from "./sync/event";
+export { Condition } from "./sync/condition";
+export { Barrier, type BarrierOptions } from "./sync/barrier";
+export { Value, SharedArray } from "./sync/shared-value";
+export type { AcquireOptions } from "./sync/permits";
 export type { TakeOptions as GetOptions } from "./channel-reader";
 export {
   TimeoutError,

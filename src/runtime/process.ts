@@ -13,6 +13,7 @@ import { walkValue, toWire, Walk } from "./clone";
 import { ValueError } from "./errors";
 import { callerLocation } from "./callsite";
 import { collectSharedHandles } from "./handles";
+import { noteBlockingCall } from "./sync/held";
 import type { ProcessJoinEvent } from "../protocol/trace";
 
 export interface ProcessOptions<A extends unknown[]> {
@@ -136,6 +137,7 @@ export class Process<A extends unknown[] = unknown[]> {
     if (this.code !== null) return;
     const started = context.now();
     const loc = context.tracing ? callerLocation() : undefined;
+    noteBlockingCall(`join() of ${this.name}`, `process ${this.pid}`);
     await context.client.pin(() =>
       timeout === undefined ? this.exited! : Promise.race([this.exited!, sleep(timeout)]),
     );

@@ -8,6 +8,7 @@
  */
 import * as v8 from "node:v8";
 import type { Peer } from "./peer";
+import type { BlockedWait } from "./deadlock";
 
 export interface Segment {
   body: Buffer;
@@ -18,6 +19,8 @@ interface Demand {
   peer: Peer;
   req: number;
   max: number;
+  timed: boolean;
+  loc?: string;
 }
 
 interface ParkedPut {
@@ -84,9 +87,9 @@ export class Channel {
     }
   }
 
-  demand(peer: Peer, req: number, max: number, nowait: boolean): void {
+  demand(peer: Peer, req: number, max: number, nowait: boolean, timed = false, loc?: string): void {
     if (!this.readers.has(peer)) this.addReader(peer);
-    this.demands.push({ peer, req, max });
+    this.demands.push({ peer, req, max, timed, loc });
     this.serve();
     if (nowait) {
       const index = this.demands.findIndex((d) => d.req === req && d.peer === peer);
@@ -184,6 +187,20 @@ export class Channel {
     if (lost > 0 && !peer.saidBye) events.lost(this, peer, lost);
     this.removeWriter(peer, true);
     this.admitParkedPuts();
+  }
+
+  /** Untimed gets waiting here, with who could end them: a pipe's writers, or anyone. */
+  blockedWaits(live: Peer[]): BlockedWait[] {
+    const writers = [...this.writers.keys()].filter((w): w is Peer => typeof w !== "number");
+    return this.demands
+      .filter((demand) => !demand.timed)
+      .map((demand) => ({
+        peer: demand.peer,
+        obj: this.id,
+        op: this.isPipe ? "pipe.recv" : "queue.get",
+        loc: demand.loc,
+        releasers: this.isPipe ? writers : live.filter((p) => p !== demand.peer),
+      }));
   }
 
   private addReader(peer: Peer): void {

@@ -11,10 +11,16 @@ import * as crypto from "node:crypto";
 import * as v8 from "node:v8";
 import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../framing";
 import { Channel, type ChannelEvents } from "./channels";
-import { LockState } from "./locks";
+import { SyncObjects } from "./sync-objects";
+import { findDeadlock, type DeadlockEntry } from "./deadlock";
 import { Peer } from "./peer";
 import type { TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
+
+/** How soon after a wait begins the hub looks for a deadlock, and how often after. */
+const DEADLOCK_CHECK_MS = 300;
+/** A process must have sent nothing for this long to count as stuck. */
+const QUIET_MS = 250;
 
 export interface HubOptions {
   socketPath: string;
@@ -35,7 +41,22 @@ interface KnownProcess {
 export class Hub implements ChannelEvents {
   private readonly server: net.Server;
   private readonly channels = new Map<string, Channel>();
-  private readonly locks = new Map<string, LockState>();
+  private readonly syncObjects = new SyncObjects({
+    holderDied: (peer, obj, permits) =>
+      this.record({
+        type: "warning",
+        t: now(),
+        p: peer.number,
+        code: "holder-died",
+        obj,
+        message: `P${peer.number} ended while holding ${obj}${permits > 1 ? ` (${permits} permits)` : ""}; it was released and the next waiter got it`,
+      }),
+    misuse: (peer, obj, message) =>
+      this.record({ type: "warning", t: now(), p: peer.number, code: "misuse", obj, message }),
+  });
+  private readonly peers = new Set<Peer>();
+  private deadlockTimer: NodeJS.Timeout | null = null;
+  private readonly reportedDeadlocks = new Set<string>();
   private readonly processes = new Map<number, KnownProcess>();
   private readonly waitingHello = new Map<
     number,
@@ -105,6 +126,7 @@ export class Hub implements ChannelEvents {
 
   private accept(socket: net.Socket): void {
     const peer = new Peer(socket);
+    this.peers.add(peer);
     const reader = new FrameReader();
     let authenticated = false;
     socket.setNoDelay(true);
@@ -140,6 +162,11 @@ export class Hub implements ChannelEvents {
   private handle(peer: Peer, frame: Frame): void {
     const h = frame.header;
     const req = h.req as number;
+    peer.lastFrameAt = Date.now();
+    if (this.syncObjects.handle(peer, h)) {
+      this.watchForDeadlock();
+      return;
+    }
     switch (h.type) {
       case "hello":
         return this.hello(peer, req, h);
@@ -161,7 +188,16 @@ export class Hub implements ChannelEvents {
       case "put":
         return this.put(peer, h, frame.body);
       case "demand":
-        return this.channel(h.obj as string).demand(peer, req, h.max as number, h.nowait === true);
+        this.channel(h.obj as string).demand(
+          peer,
+          req,
+          h.max as number,
+          h.nowait === true,
+          h.timed === true,
+          h.loc as string | undefined,
+        );
+        this.watchForDeadlock();
+        return;
       case "consumed":
         return this.channel(h.obj as string).consumed(peer, h.count as number);
       case "return":
@@ -196,11 +232,6 @@ export class Hub implements ChannelEvents {
         return this.channel(h.obj as string, 0, true).removeWriter(peer);
       case "cancel":
         return this.cancel(peer, h.obj as string, h.target as number);
-      case "lock-acquire":
-        return this.lock(h.obj as string).acquire(peer, req, h.nowait === true);
-      case "lock-release":
-        this.lock(h.obj as string).release(peer);
-        return;
       case "bye":
         peer.saidBye = true;
         return;
@@ -300,20 +331,55 @@ export class Hub implements ChannelEvents {
   }
 
   private disconnected(peer: Peer): void {
+    this.peers.delete(peer);
     for (const channel of this.channels.values()) channel.dropPeer(peer, this);
-    for (const lock of this.locks.values()) {
-      if (lock.dropPeer(peer)) {
-        this.record({
-          type: "warning",
-          t: now(),
-          p: peer.number,
-          code: "holder-died",
-          obj: lock.id,
-          message: `P${peer.number} ended while holding lock ${lock.id}; it was released`,
-        });
-      }
-    }
+    this.syncObjects.dropPeer(peer);
     if (peer === this.rootPeer) this.rootGone();
+    else this.watchForDeadlock();
+  }
+
+  /** Checks for a deadlock soon, and again while anything waits without a timeout. */
+  private watchForDeadlock(): void {
+    if (this.deadlockTimer || this.shuttingDown) return;
+    this.deadlockTimer = setTimeout(() => {
+      this.deadlockTimer = null;
+      if (this.checkDeadlock()) this.watchForDeadlock();
+    }, DEADLOCK_CHECK_MS);
+    this.deadlockTimer.unref();
+  }
+
+  /** Returns true while some process waits without a timeout (so checks go on). */
+  private checkDeadlock(): boolean {
+    const live = [...this.peers].filter((peer) => peer.number > 0);
+    const waits = [...this.channels.values()]
+      .flatMap((channel) => channel.blockedWaits(live))
+      .concat(this.syncObjects.blockedWaits(live));
+    if (waits.length === 0) return false;
+    const quietBefore = Date.now() - QUIET_MS;
+    const stuck = findDeadlock(waits, (peer) => peer.lastFrameAt <= quietBefore);
+    if (stuck.length > 0) this.reportDeadlock(stuck);
+    return true;
+  }
+
+  private reportDeadlock(stuck: DeadlockEntry[]): void {
+    const signature = stuck.map((entry) => `${entry.p}>${entry.obj}`).join(",");
+    if (this.reportedDeadlocks.has(signature)) return;
+    this.reportedDeadlocks.add(signature);
+    const lines = stuck.map(
+      (entry) =>
+        `P${entry.p} waits in ${entry.op} on ${entry.obj}${entry.loc ? ` at ${entry.loc}` : ""}` +
+        (entry.waitingFor.length > 0
+          ? `, for ${entry.waitingFor.map((n) => `P${n}`).join(", ")}`
+          : ""),
+    );
+    this.record({
+      type: "deadlock",
+      t: now(),
+      p: stuck[0].p,
+      processes: stuck,
+      message: `deadlock: ${lines.join("; ")}`,
+    });
+    this.flushOwnEvents();
   }
 
   /** The root is gone: nothing may outlive it. */
@@ -363,15 +429,6 @@ export class Hub implements ChannelEvents {
     return channel;
   }
 
-  private lock(id: string): LockState {
-    let lock = this.locks.get(id);
-    if (!lock) {
-      lock = new LockState(id);
-      this.locks.set(id, lock);
-    }
-    return lock;
-  }
-
   private put(peer: Peer, h: FrameHeader, body: Buffer | null): void {
     if (!body) return;
     const channel = this.channel(h.obj as string);
@@ -380,10 +437,8 @@ export class Hub implements ChannelEvents {
     else channel.put(segment);
   }
 
+  /** A waiting request gave up. If it was answered already, that answer stands. */
   private cancel(peer: Peer, obj: string, target: number): void {
-    const done =
-      this.channels.get(obj)?.cancel(peer, target) || this.locks.get(obj)?.cancel(peer, target);
-    // Already answered: the answer in flight is the final one.
-    if (!done) return;
+    if (!this.channels.get(obj)?.cancel(peer, target)) this.syncObjects.cancel(peer, obj, target);
   }
 }

@@ -7,6 +7,8 @@ export class Peer {
   number = 0;
   pid = 0;
   saidBye = false;
+  /** When the hub last heard from this process (ms, wall clock). */
+  lastFrameAt = Date.now();
   private readonly out: Buffer[] = [];
   private scheduled = false;
 

@@ -1,0 +1,70 @@
+/**
+ * Deadlock detection over everything a process can wait for in the hub.
+ *
+ * A process is a suspect while it waits, without a timeout, for an object whose release
+ * only other processes can bring: the holders of a lock or semaphore, the holders of the
+ * other end of a pipe, any other process for a queue, an event, a condition or a barrier.
+ * Suspects that could be released by a process that is not itself a suspect are cleared,
+ * until nothing changes; whoever is left waits for ever. Because a Node process may still
+ * run other tasks while one of them waits, a suspect must also have been silent (sent the
+ * hub nothing) for a while before it is reported.
+ */
+import type { Peer } from "./peer";
+
+export interface BlockedWait {
+  peer: Peer;
+  obj: string;
+  op: string;
+  loc?: string;
+  /** Processes whose action could end this wait. */
+  releasers: Peer[];
+}
+
+export interface DeadlockEntry {
+  p: number;
+  obj: string;
+  op: string;
+  loc?: string;
+  waitingFor: number[];
+}
+
+/** Returns the waits of the processes that can never proceed (empty when none). */
+export function findDeadlock(
+  waits: BlockedWait[],
+  quietSince: (peer: Peer) => boolean,
+): DeadlockEntry[] {
+  const byPeer = new Map<Peer, BlockedWait[]>();
+  for (const wait of waits) {
+    const list = byPeer.get(wait.peer) ?? [];
+    list.push(wait);
+    byPeer.set(wait.peer, list);
+  }
+  const stuck = new Set<Peer>([...byPeer.keys()].filter((peer) => quietSince(peer)));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const peer of stuck) {
+      // A process proceeds if any one of its waits can end.
+      const canProceed = byPeer
+        .get(peer)!
+        .some((wait) => wait.releasers.length === 0 || wait.releasers.some((r) => !stuck.has(r)));
+      if (canProceed) {
+        stuck.delete(peer);
+        changed = true;
+      }
+    }
+  }
+  const entries: DeadlockEntry[] = [];
+  for (const peer of stuck) {
+    for (const wait of byPeer.get(peer)!) {
+      entries.push({
+        p: peer.number,
+        obj: wait.obj,
+        op: wait.op,
+        loc: wait.loc,
+        waitingFor: wait.releasers.filter((r) => stuck.has(r)).map((r) => r.number),
+      });
+    }
+  }
+  return entries.sort((a, b) => a.p - b.p);
+}

@@ -1,0 +1,111 @@
+/**
+ * Locks and semaphores, kept in the hub: the permits, who holds them, and who waits.
+ *
+ * One state machine serves Lock (1 permit), RLock (1 permit, re-entered inside its owner
+ * process without asking the hub), Semaphore and BoundedSemaphore (n permits). Every grant
+ * says which processes held the object while the requester waited — the "who waits on
+ * whom" of the contention view — and the wait lists feed deadlock detection.
+ */
+import type { Peer } from "./peer";
+
+export type SyncKind = "lock" | "rlock" | "semaphore" | "bounded-semaphore";
+
+export interface Waiter {
+  peer: Peer;
+  req: number;
+  /** Processes that held the object during this wait, in order. */
+  heldBy: number[];
+  /** The waiter gives up by itself after a while: it cannot be stuck for ever. */
+  timed: boolean;
+  loc?: string;
+}
+
+export class SyncState {
+  /** Permits free now. */
+  private value: number;
+  readonly holders = new Map<Peer, number>();
+  readonly waiters: Waiter[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly kind: SyncKind,
+    readonly initial: number,
+  ) {
+    this.value = initial;
+  }
+
+  get available(): number {
+    return this.value;
+  }
+
+  acquire(peer: Peer, req: number, nowait: boolean, timed: boolean, loc?: string): void {
+    if (this.value > 0 && this.waiters.length === 0) {
+      this.grant(peer, req, [], false);
+    } else if (nowait) {
+      peer.reply(req, { granted: false, heldBy: this.holderNumbers() });
+    } else {
+      this.waiters.push({ peer, req, heldBy: this.holderNumbers(), timed, loc });
+    }
+  }
+
+  /**
+   * Gives a permit back. Returns an error message when the release is not allowed: a lock
+   * released by a process that does not hold it, or a bounded semaphore released above its
+   * initial value.
+   */
+  release(peer: Peer): string | null {
+    const held = this.holders.get(peer) ?? 0;
+    if (this.kind === "lock" || this.kind === "rlock") {
+      if (held === 0) return `release of ${this.id}, which P${peer.number} does not hold`;
+    }
+    if (this.kind === "bounded-semaphore" && this.value + 1 > this.initial) {
+      return `BoundedSemaphore ${this.id} released too many times (its value would exceed ${this.initial})`;
+    }
+    if (held > 1) this.holders.set(peer, held - 1);
+    else if (held === 1) this.holders.delete(peer);
+    this.value++;
+    this.handOver(false);
+    return null;
+  }
+
+  cancel(peer: Peer, req: number): boolean {
+    const index = this.waiters.findIndex((w) => w.peer === peer && w.req === req);
+    if (index < 0) return false;
+    const [waiter] = this.waiters.splice(index, 1);
+    peer.reply(req, { granted: false, cancelled: true, heldBy: waiter.heldBy });
+    // Someone behind a cancelled waiter may be servable now.
+    this.handOver(false);
+    return true;
+  }
+
+  /** A process is gone. Returns the permits it held (released now). */
+  dropPeer(peer: Peer): number {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].peer === peer) this.waiters.splice(i, 1);
+    }
+    const held = this.holders.get(peer) ?? 0;
+    if (held === 0) return 0;
+    this.holders.delete(peer);
+    this.value += held;
+    this.handOver(true);
+    return held;
+  }
+
+  holderNumbers(): number[] {
+    return [...this.holders.keys()].map((holder) => holder.number);
+  }
+
+  private grant(peer: Peer, req: number, heldBy: number[], holderDied: boolean): void {
+    this.value--;
+    this.holders.set(peer, (this.holders.get(peer) ?? 0) + 1);
+    peer.reply(req, { granted: true, heldBy, holderDied });
+  }
+
+  private handOver(holderDied: boolean): void {
+    while (this.value > 0 && this.waiters.length > 0) {
+      const next = this.waiters.shift()!;
+      this.grant(next.peer, next.req, next.heldBy, holderDied);
+      for (const waiter of this.waiters) waiter.heldBy.push(next.peer.number);
+    }
+  }
+}

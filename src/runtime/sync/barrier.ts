@@ -1,0 +1,92 @@
+/** `Barrier`: Python's barrier for a fixed number of processes. */
+import { context } from "../context";
+import { requestWithTimeout } from "../channel-writer";
+import { TO_HANDLE, registerReviver, type Handle } from "../clone";
+import { BrokenBarrierError, ValueError } from "../errors";
+import { callerLocation } from "../callsite";
+import { noteBlockingCall } from "./held";
+import { createObject, recordSignal, recordWait } from "./waits";
+
+export interface BarrierOptions {
+  /** Default timeout of `wait`, in seconds. */
+  timeout?: number;
+}
+
+export class Barrier {
+  readonly id: string;
+  readonly parties: number;
+  private readonly timeout: number | undefined;
+
+  constructor(parties: number, options: BarrierOptions = {}, existing?: string) {
+    if (!Number.isInteger(parties) || parties < 1) {
+      throw new ValueError(
+        `a barrier needs a positive whole number of parties, got ${String(parties)}`,
+      );
+    }
+    this.parties = parties;
+    this.timeout = options.timeout;
+    this.id = existing ?? createObject("barrier", { type: "barrier", parties }, { value: parties });
+  }
+
+  /**
+   * Waits until `parties` processes are waiting, then resolves with this one's arrival index
+   * (0 … parties-1). A timeout, an `abort()` or a party's death breaks the barrier:
+   * every waiter then rejects `BrokenBarrierError`.
+   */
+  async wait(timeout: number | undefined = this.timeout): Promise<number> {
+    const loc = context.tracing ? callerLocation() : undefined;
+    noteBlockingCall("Barrier.wait()", this.id);
+    const started = context.now();
+    const reply = await requestWithTimeout(
+      { type: "barrier-wait", obj: this.id, timed: timeout !== undefined, loc },
+      null,
+      timeout,
+    );
+    if (reply.header.broken) {
+      recordWait(this.id, "barrier.wait", started, "broken", null, loc);
+      throw new BrokenBarrierError(
+        reply.header.cancelled
+          ? `barrier ${this.id} timed out after ${timeout} s and is now broken`
+          : `barrier ${this.id} is broken (aborted, reset, timed out or a party died)`,
+      );
+    }
+    const index = reply.header.index as number;
+    recordWait(this.id, "barrier.wait", started, "woken", null, loc, index);
+    return index;
+  }
+
+  /** Breaks the barrier: current and future waiters reject until `reset()`. */
+  abort(): void {
+    context.client.send({ type: "barrier-abort", obj: this.id });
+    recordSignal(this.id, "barrier.abort");
+  }
+
+  /** Returns the barrier to empty; processes waiting now reject `BrokenBarrierError`. */
+  reset(): void {
+    context.client.send({ type: "barrier-reset", obj: this.id });
+    recordSignal(this.id, "barrier.reset");
+  }
+
+  async nWaiting(): Promise<number> {
+    return (await this.state()).waiting;
+  }
+
+  async broken(): Promise<boolean> {
+    return (await this.state()).broken;
+  }
+
+  private async state(): Promise<{ waiting: number; broken: boolean }> {
+    const reply = await context.client.request({ type: "barrier-state", obj: this.id });
+    return { waiting: reply.header.waiting as number, broken: reply.header.broken as boolean };
+  }
+
+  [TO_HANDLE](): Handle {
+    return { $procscope: "barrier", id: this.id, parties: this.parties, timeout: this.timeout };
+  }
+}
+
+registerReviver(
+  "barrier",
+  (h) =>
+    new Barrier(h.parties as number, { timeout: h.timeout as number | undefined }, h.id as string),
+);

@@ -1,0 +1,208 @@
+/**
+ * `Value` and `SharedArray`: Python's shared ctypes values, kept in the hub. Each has its
+ * own RLock (`getLock()`), as Python's do; a read-modify-write is only safe under it.
+ */
+import { context } from "../context";
+import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
+import { ValueError } from "../errors";
+import { RLock } from "./lock";
+import { createObject } from "./waits";
+
+/** Python's typecodes and how a value is coerced into each, as ctypes would store it. */
+const coercers: Record<string, (x: unknown) => unknown> = {
+  b: (x) => Int8Array.of(Number(x))[0],
+  B: (x) => Uint8Array.of(Number(x))[0],
+  h: (x) => Int16Array.of(Number(x))[0],
+  H: (x) => Uint16Array.of(Number(x))[0],
+  i: (x) => Int32Array.of(Number(x))[0],
+  I: (x) => Uint32Array.of(Number(x))[0],
+  l: (x) => BigInt64Array.of(BigInt.asIntN(64, toBigInt(x)))[0],
+  L: (x) => BigUint64Array.of(BigInt.asUintN(64, toBigInt(x)))[0],
+  q: (x) => BigInt64Array.of(BigInt.asIntN(64, toBigInt(x)))[0],
+  Q: (x) => BigUint64Array.of(BigInt.asUintN(64, toBigInt(x)))[0],
+  f: (x) => Math.fround(Number(x)),
+  d: (x) => Number(x),
+  c: (x) => {
+    const text = typeof x === "string" ? x : Buffer.isBuffer(x) ? x.toString("latin1") : String(x);
+    if (text.length !== 1)
+      throw new ValueError(`typecode 'c' holds one character, got ${JSON.stringify(text)}`);
+    return text;
+  },
+  u: (x) => {
+    const text = String(x);
+    if ([...text].length !== 1)
+      throw new ValueError(`typecode 'u' holds one character, got ${JSON.stringify(text)}`);
+    return text;
+  },
+};
+
+function toBigInt(x: unknown): bigint {
+  if (typeof x === "bigint") return x;
+  const n = Number(x);
+  if (!Number.isFinite(n)) throw new ValueError(`cannot store ${String(x)} in an integer value`);
+  return BigInt(Math.trunc(n));
+}
+
+function coercer(typecode: string): (x: unknown) => unknown {
+  const coerce = coercers[typecode];
+  if (!coerce) {
+    throw new ValueError(
+      `unknown typecode '${typecode}' (use one of ${Object.keys(coercers).join(" ")})`,
+    );
+  }
+  return (x) => {
+    if (
+      typecode !== "c" &&
+      typecode !== "u" &&
+      typeof x !== "number" &&
+      typeof x !== "bigint" &&
+      typeof x !== "boolean"
+    ) {
+      throw new ValueError(`typecode '${typecode}' holds numbers, got ${typeof x}`);
+    }
+    return coerce(x);
+  };
+}
+
+abstract class SharedCells {
+  readonly id: string;
+  protected readonly coerce: (x: unknown) => unknown;
+
+  protected constructor(
+    readonly typecode: string,
+    readonly lock: RLock,
+    kind: "value" | "array",
+    initial: unknown[] | null,
+    existing?: string,
+  ) {
+    this.coerce = coercer(typecode);
+    if (existing) {
+      this.id = existing;
+      return;
+    }
+    const items = initial!.map(this.coerce);
+    this.id = createObject(
+      kind,
+      { type: "value", typecode, items },
+      { typecode, length: items.length },
+    );
+  }
+
+  getLock(): RLock {
+    return this.lock;
+  }
+
+  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
+    return this.lock.withLock(fn);
+  }
+
+  protected async read(index: number): Promise<unknown> {
+    return (await context.client.request({ type: "value-get", obj: this.id, index })).header.value;
+  }
+
+  protected async write(index: number, value: unknown): Promise<void> {
+    const reply = await context.client.request({
+      type: "value-set",
+      obj: this.id,
+      index,
+      value: this.coerce(value),
+    });
+    if (reply.header.error) throw new ValueError(reply.header.error as string);
+  }
+}
+
+export class Value<T = number> extends SharedCells {
+  constructor(typecode: string, value: T, lock?: RLock, existing?: string) {
+    super(typecode, lock ?? new RLock(), "value", existing ? null : [value], existing);
+  }
+
+  async get(): Promise<T> {
+    return (await this.read(0)) as T;
+  }
+
+  async set(value: T): Promise<void> {
+    await this.write(0, value);
+  }
+
+  [TO_HANDLE](): Handle {
+    return {
+      $procscope: "value",
+      id: this.id,
+      typecode: this.typecode,
+      lock: this.lock[TO_HANDLE](),
+    };
+  }
+}
+
+export class SharedArray<T = number> extends SharedCells {
+  readonly length: number;
+
+  constructor(
+    typecode: string,
+    init: T[] | number,
+    lock?: RLock,
+    existing?: { id: string; length: number },
+  ) {
+    const items = existing
+      ? null
+      : typeof init === "number"
+        ? new Array<unknown>(checkLength(init)).fill(
+            typecode === "c" || typecode === "u" ? "\0" : 0,
+          )
+        : [...init];
+    super(typecode, lock ?? new RLock(), "array", items, existing?.id);
+    this.length = existing ? existing.length : items!.length;
+  }
+
+  async get(index: number): Promise<T> {
+    this.checkIndex(index);
+    return (await this.read(index)) as T;
+  }
+
+  async set(index: number, value: T): Promise<void> {
+    this.checkIndex(index);
+    await this.write(index, value);
+  }
+
+  async toArray(): Promise<T[]> {
+    return (await context.client.request({ type: "value-all", obj: this.id })).header.items as T[];
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index >= this.length) {
+      throw new ValueError(
+        `index ${String(index)} out of range for an array of length ${this.length}`,
+      );
+    }
+  }
+
+  [TO_HANDLE](): Handle {
+    return {
+      $procscope: "array",
+      id: this.id,
+      typecode: this.typecode,
+      length: this.length,
+      lock: this.lock[TO_HANDLE](),
+    };
+  }
+}
+
+function checkLength(length: number): number {
+  if (!Number.isInteger(length) || length < 0) {
+    throw new ValueError(`array length must be a non-negative integer, got ${String(length)}`);
+  }
+  return length;
+}
+
+registerReviver(
+  "value",
+  (h) => new Value(h.typecode as string, 0, fromWire(h.lock) as RLock, h.id as string),
+);
+registerReviver(
+  "array",
+  (h) =>
+    new SharedArray(h.typecode as string, 0, fromWire(h.lock) as RLock, {
+      id: h.id as string,
+      length: h.length as number,
+    }),
+);
