@@ -1,0 +1,79 @@
+// Delivery: "Order is kept per sender. A message is delivered exactly once." (API.md), and
+// puts made just before a process exits are not lost.
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import {
+  assertSucceeded,
+  cleanUp,
+  eventsOf,
+  repoRoot,
+  result,
+  runCli,
+  runFixture,
+  scratch,
+  sharedRun,
+} from "./helpers";
+
+after(cleanUp);
+
+test("examples/queue.ts: a child's put made just before it exits is delivered", async () => {
+  const run = await runCli([
+    "run",
+    path.join(repoRoot, "examples", "queue.ts"),
+    "--trace",
+    scratch("example-queue.pstrace"),
+    "--no-summary",
+  ]);
+  assertSucceeded(run);
+  assert.equal(run.stdout, "[ 42, null, 'hello' ]\n");
+});
+
+test("unawaited puts (unbounded and bounded) and a send right before exit all arrive", async () => {
+  const run = await runFixture("delivery.ts", { args: ["put-before-exit"] });
+  assertSucceeded(run);
+  assert.deepEqual(result(run, "unawaited-puts"), { count: 500, inOrder: true });
+  assert.equal(result(run, "unawaited-bounded-put"), "bounded, not awaited");
+  assert.equal(result(run, "send-before-exit"), "sent just before exit");
+});
+
+const PER_PRODUCER = 2000;
+const producers = sharedRun("delivery.ts", { args: ["producers", String(PER_PRODUCER)] });
+
+test("3 producers × 2000 messages: each received exactly once, in order per sender", async () => {
+  const run = await producers();
+  assertSucceeded(run);
+  const received = result<Array<[number, number]>>(run, "received");
+  assert.equal(received.length, 3 * PER_PRODUCER);
+  const next = [0, 0, 0];
+  for (const [producer, i] of received) {
+    assert.equal(i, next[producer], `producer ${producer}: got ${i}, expected ${next[producer]}`);
+    next[producer]++;
+  }
+  assert.deepEqual(next, [PER_PRODUCER, PER_PRODUCER, PER_PRODUCER]);
+  assert.equal(result(run, "left-over"), null, "a message was delivered twice");
+});
+
+test("trace: every message.send is paired with exactly one message.receive", async () => {
+  const run = await producers();
+  const sends = eventsOf(run.events, "message.send");
+  const receives = eventsOf(run.events, "message.receive");
+  assert.equal(sends.length, 3 * PER_PRODUCER);
+  assert.equal(receives.length, 3 * PER_PRODUCER);
+
+  const sent = new Map(sends.map((send) => [send.msg, send]));
+  assert.equal(sent.size, sends.length, "message ids are unique");
+  const seen = new Set<string>();
+  for (const receive of receives) {
+    const send = sent.get(receive.msg);
+    assert.ok(send, `receive of ${receive.msg}, which was never sent`);
+    assert.ok(!seen.has(receive.msg), `${receive.msg} was received twice`);
+    seen.add(receive.msg);
+    assert.equal(receive.obj, send.obj);
+    assert.equal(receive.p, 1, "the root received everything");
+    assert.ok(receive.t >= send.t, `${receive.msg} received before it was sent`);
+  }
+  const senders = new Set(sends.map((send) => send.p));
+  assert.equal(senders.size, 3);
+  assert.ok(!senders.has(1));
+});

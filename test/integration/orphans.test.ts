@@ -1,0 +1,71 @@
+// Nothing outlives its run: when the root dies, even by SIGKILL (no chance to clean up),
+// every process of the run (children, grandchildren, the hub) is gone within 2 s.
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import {
+  cleanUp,
+  collect,
+  eventsOf,
+  fixturePath,
+  isAlive,
+  rootBootstrapPath,
+  runArgs,
+  scratch,
+  startCli,
+  startNode,
+  survivors,
+  waitFor,
+  type Started,
+} from "./helpers";
+
+after(cleanUp);
+
+interface Ready {
+  root: number;
+  descendants: number[];
+}
+
+const LIVENESS_MS = 2000;
+
+async function readyTree(started: Started): Promise<Ready> {
+  const [, json] = await started.waitForOutput(/@result ready (.*)\n/);
+  const ready = JSON.parse(json) as Ready;
+  assert.equal(ready.descendants.length, 3);
+  for (const pid of [ready.root, ...ready.descendants]) assert.ok(isAlive(pid), `${pid} not up`);
+  return ready;
+}
+
+async function assertAllGone(pids: number[], mark: string): Promise<void> {
+  const gone = await waitFor(
+    () => pids.every((pid) => !isAlive(pid)) && survivors(mark).length === 0,
+    LIVENESS_MS,
+  );
+  const left = [...new Set([...pids.filter(isAlive), ...survivors(mark)])];
+  assert.ok(gone, `still alive ${LIVENESS_MS} ms after the root was killed: ${left.join(", ")}`);
+}
+
+test("root started by the runtime bootstrap, killed by SIGKILL: the whole tree dies", async () => {
+  // No CLI here: nobody but the runtime itself (its hub) can clean up after the root.
+  const started = startNode([rootBootstrapPath, fixturePath("orphans.ts")], { detached: true });
+  const ready = await readyTree(started);
+  const hubAndTree = survivors(started.mark);
+  assert.ok(hubAndTree.length >= 5, `root, hub, 3 descendants: found ${hubAndTree.join(", ")}`);
+  process.kill(ready.root, "SIGKILL");
+  await assertAllGone([ready.root, ...ready.descendants, ...hubAndTree], started.mark);
+  const finished = await started.finished;
+  assert.equal(finished.signal, "SIGKILL");
+});
+
+test("root run by the CLI, killed by SIGKILL: the tree dies, the CLI reports the signal", async () => {
+  const tracePath = scratch("killed.pstrace");
+  const started = startCli(runArgs("orphans.ts", tracePath));
+  const ready = await readyTree(started);
+  process.kill(ready.root, "SIGKILL");
+  await assertAllGone([ready.root, ...ready.descendants], started.mark);
+  const run = await collect(started, tracePath);
+  assert.equal(run.code, 128 + 9, "the CLI exits as a shell reports a SIGKILL");
+  const [end] = eventsOf(run.events, "run.end");
+  assert.equal(end.signal, "SIGKILL");
+  const [rootExit] = eventsOf(run.events, "process.exit", (e) => e.p === 1);
+  assert.equal(rootExit.exitCode, -9);
+});
