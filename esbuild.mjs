@@ -24,6 +24,23 @@ const builds = [
     outdir: "dist/runtime",
   },
   { ...common, entryPoints: { main: "src/cli/main.ts" }, outdir: "dist/cli" },
+  // The panel: browser code, one script and one stylesheet, loaded under a strict CSP.
+  {
+    bundle: true,
+    platform: "browser",
+    target: "chrome120",
+    format: "iife",
+    sourcemap: "linked",
+    logLevel: "warning",
+    entryPoints: { panel: "webview/main.ts" },
+    outdir: "dist/webview",
+  },
+  {
+    bundle: true,
+    logLevel: "warning",
+    entryPoints: { panel: "webview/panel.css" },
+    outdir: "dist/webview",
+  },
 ];
 
 if (watch) {

@@ -1,5 +1,5 @@
 // `npm test`: types, lint and format, then every test tier that can run on this machine.
-// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration; default: all)
+// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, webview; default: all)
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,7 +7,7 @@ import * as esbuild from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 const requested = process.argv.slice(2);
-const tiers = requested.length > 0 ? requested : ["static", "unit", "integration"];
+const tiers = requested.length > 0 ? requested : ["static", "unit", "integration", "webview"];
 let failed = false;
 
 function run(title, command, args, options = {}) {
@@ -55,15 +55,25 @@ if (tiers.includes("static")) {
     "tsconfig.json",
     "--noEmit",
   ]);
+  // The panel is browser code and its tests drive a browser: each has its own tsconfig.
+  for (const project of ["webview/tsconfig.json", "test/webview/tsconfig.json"]) {
+    run(`typecheck ${project}`, process.execPath, [
+      "node_modules/typescript/bin/tsc",
+      "-p",
+      project,
+      "--noEmit",
+    ]);
+  }
   run("lint", process.execPath, ["node_modules/eslint/bin/eslint.js", "."]);
   run("format", process.execPath, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
 }
-for (const tier of ["unit", "integration"]) {
+for (const tier of ["unit", "integration", "webview"]) {
   if (!tiers.includes(tier)) continue;
   const built = await buildTests(tier);
   if (built.length === 0) continue;
-  // Integration tests start real processes: one file at a time on a 2-core machine.
-  const concurrency = tier === "integration" ? ["--test-concurrency=1"] : [];
+  // Integration tests start real processes, webview tests a browser: one file at a time on
+  // a 2-core machine.
+  const concurrency = tier === "unit" ? [] : ["--test-concurrency=1"];
   run(`${tier} tests`, process.execPath, [
     "--test",
     "--test-reporter=spec",

@@ -19,7 +19,7 @@ export interface Naming {
 /** "/home/me/app/worker.ts:16:5" → "worker.ts:16". */
 export function shortLocation(loc: SourceLocation | undefined): string | null {
   if (!loc) return null;
-  const match = /([^/\\]+):(\d+)(?::\d+)?$/.exec(loc);
+  const match = /([^/\\]+?):(\d+)(?::\d+)?$/.exec(loc);
   return match ? `${match[1]}:${match[2]}` : loc;
 }
 
@@ -71,6 +71,17 @@ export function describeBlocked(
     }
     case "object.timeout":
       return `${who} gave up waiting on ${naming.object(event.obj)} (${event.op}) after ${formatDuration(event.wait)}${at(event.loc)}`;
+    case "sync.wait": {
+      const outcome =
+        event.outcome === "timeout"
+          ? ", then gave up (timeout)"
+          : event.outcome === "broken"
+            ? ", until the barrier broke"
+            : event.wokenBy === null
+              ? ""
+              : `, until P${event.wokenBy} woke it`;
+      return `${who} waited ${formatDuration(event.wait)} on ${naming.object(event.obj)} (${event.op})${outcome}${at(event.loc)}`;
+    }
     case "object.block":
       return `${who} was still blocked on ${naming.object(event.obj)} (${event.op}) when it exited${at(event.loc)}`;
     default:

@@ -53,12 +53,12 @@ export class FlowLevels {
 }
 
 /**
- * Items put per second, between the first put and `now` (the latest time of the run):
- * null until there is a time span to divide by.
+ * Items put per second: the intervals between the first and the last put, over their
+ * duration. Null with fewer than two puts, when there is no interval to measure.
  */
-export function putRate(level: FlowLevel, now: number): number | null {
-  if (level.firstPutAt === null) return null;
-  const span = now - level.firstPutAt;
+export function putRate(level: FlowLevel): number | null {
+  if (level.firstPutAt === null || level.lastPutAt === null || level.puts < 2) return null;
+  const span = level.lastPutAt - level.firstPutAt;
   if (span <= 0) return null;
-  return (level.puts * 1e9) / span;
+  return ((level.puts - 1) * 1e9) / span;
 }

@@ -107,6 +107,9 @@ export class TimelineModel {
         this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
         this.pairReceive(event.msg, index, events);
         return;
+      case "sync.wait":
+        this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
+        return;
       case "lock.request":
         this.lane(event.p).openWaits.set(event.obj, {
           obj: event.obj,

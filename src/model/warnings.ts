@@ -3,7 +3,13 @@
  * (a deadlock, a child never joined, items left in a queue, lost events), plus the
  * warnings the runtime itself recorded. The runtime only records facts; these decide.
  */
-import type { ObjectId, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
+import type {
+  DeadlockEvent,
+  ObjectId,
+  ProcessNumber,
+  SourceLocation,
+  TraceEvent,
+} from "../protocol/trace";
 import type { FlowLevels } from "./flow-levels";
 import type { RunModel } from "./run-model";
 import type { TimelineModel } from "./timeline";
@@ -25,6 +31,9 @@ const runtimeTitles: Record<string, string> = {
   "events-dropped": "Events dropped",
   "message-lost": "Message lost",
   "task-done-extra": "taskDone() called too often",
+  misuse: "Misuse",
+  "lock-across-blocking-call": "Lock held across a blocking call",
+  "lock-order-inversion": "Locks taken in opposite orders",
 };
 
 export interface WarningInputs {
@@ -32,13 +41,26 @@ export interface WarningInputs {
   timeline: TimelineModel;
   levels: FlowLevels;
   events: readonly TraceEvent[];
+  /** Deadlocks the runtime reported. */
+  deadlocks: readonly DeadlockEvent[];
   /** Whether the run has ended: some rules only make sense then. */
   ended: boolean;
 }
 
 export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   const { model, timeline, levels, events, ended } = inputs;
-  const out: PanelWarning[] = [...deadlocks(model, timeline)];
+  // The runtime's report sees every kind of wait; the panel's own rule only locks.
+  const out: PanelWarning[] =
+    inputs.deadlocks.length > 0
+      ? inputs.deadlocks.map((event, index) => ({
+          key: `deadlock-reported:${index}`,
+          severity: "error" as const,
+          title: "Deadlock",
+          detail: event.message,
+          t: event.t,
+          ...(event.processes[0]?.loc ? { loc: event.processes[0].loc } : {}),
+        }))
+      : deadlocks(model, timeline);
   if (model.dropped > 0) {
     out.push({
       key: "dropped",
@@ -74,6 +96,15 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   for (const spawn of timeline.spawns) {
     const row = model.processes.get(spawn.child);
     if (!row || row.joined || row.daemon || row.role !== "process") continue;
+    // A join of a child that had already exited leaves no event, so "no join seen" alone
+    // proves nothing: only a child that outlived its parent surely was not waited for.
+    const parent = model.processes.get(spawn.parent);
+    const outlived =
+      row.exitedAt === null ||
+      (parent?.exitedAt !== null &&
+        parent?.exitedAt !== undefined &&
+        row.exitedAt > parent.exitedAt);
+    if (!outlived) continue;
     if (reported.has(`not-joined:${spawn.child}`)) continue;
     const event = events[spawn.ref];
     out.push({

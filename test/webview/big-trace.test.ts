@@ -1,0 +1,314 @@
+/**
+ * A synthetic trace of 1,000,000 events in the panel: it loads, draws, and pans. Prints
+ * (does not assert) the time to first draw and the frame times while panning; the figures
+ * go to docs/benchmarks.md. Only correctness is asserted: everything is there and drawn.
+ */
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  openPanel,
+  panelDebug,
+  resultsDir,
+  screenshot,
+  startHarness,
+  type Harness,
+} from "./harness";
+
+let harness: Harness;
+
+before(async () => {
+  harness = await startHarness();
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+/**
+ * Builds the trace inside the page (self-contained: it is sent there as source): a root
+ * and 15 workers that take a shared lock, put into a queue the root reads, and release.
+ * Returns it as `.pstrace` text, so that the measured load includes parsing a file.
+ */
+function buildTraceText(total: number): string {
+  const workers = 15;
+  const lines: string[] = [JSON.stringify({ format: "pstrace", version: 1 })];
+  const push = (event: object): void => {
+    lines.push(JSON.stringify(event));
+  };
+  const loc = (line: number): string => `/home/user/app/worker.ts:${line}:5`;
+  push({
+    type: "run.start",
+    t: 0,
+    p: 1,
+    version: 1,
+    entry: "/home/user/app/main.ts",
+    argv: [],
+    cwd: "/home/user/app",
+    node: "v20",
+    wallClock: 0,
+  });
+  push({ type: "process.start", t: 1000, p: 1, pid: 1000, ppid: 1, name: "MainProcess" });
+  push({ type: "object.create", t: 2000, p: 1, obj: "1.1", kind: "lock", loc: loc(3) });
+  push({
+    type: "object.create",
+    t: 2000,
+    p: 1,
+    obj: "1.2",
+    kind: "queue",
+    maxsize: 0,
+    loc: loc(4),
+  });
+  for (let w = 2; w <= workers + 1; w++) {
+    push({
+      type: "process.spawn",
+      t: 3000 + w,
+      p: 1,
+      child: w,
+      pid: 1000 + w,
+      name: `Worker-${w - 1}`,
+      target: "/home/user/app/worker.ts#work",
+      daemon: false,
+      role: w > 13 ? "pool-worker" : "process",
+      loc: loc(8),
+    });
+    push({
+      type: "process.start",
+      t: 50_000 + w * 100,
+      p: w,
+      pid: 1000 + w,
+      ppid: 1000,
+      name: `Worker-${w - 1}`,
+    });
+  }
+  const tail = 2 * workers + 2;
+  const cycles = Math.floor((total - (lines.length - 1) - tail) / 5);
+  const cycle = 20_000;
+  const start = 100_000;
+  for (let k = 0; k < cycles; k++) {
+    const w = (k % workers) + 2;
+    const t = start + k * cycle;
+    const contended = k % 3 === 0;
+    push({ t, p: w, type: "lock.request", obj: "1.1", loc: loc(12) });
+    push({
+      t: t + 6_000,
+      p: w,
+      type: "lock.acquired",
+      obj: "1.1",
+      wait: 6_000,
+      heldBy: contended ? [((k + workers - 1) % workers) + 2] : [],
+      loc: loc(12),
+    });
+    push({
+      t: t + 14_000,
+      p: w,
+      type: "message.send",
+      obj: "1.2",
+      msg: `${w}:${k}`,
+      size: 24,
+      preview: `{ job: ${k} }`,
+      loc: loc(14),
+    });
+    push({ t: t + 16_000, p: w, type: "lock.released", obj: "1.1", hold: 10_000, loc: loc(12) });
+    push({
+      t: t + 17_500,
+      p: 1,
+      type: "message.receive",
+      obj: "1.2",
+      msg: `${w}:${k}`,
+      size: 24,
+      wait: 9_000,
+      loc: loc(20),
+    });
+  }
+  const end = start + cycles * cycle + 10_000;
+  // Output lines bring the count to exactly `total`.
+  for (let i = lines.length - 1 + tail; i < total; i++) {
+    push({
+      t: end - 5_000 + (i % 1000),
+      p: 1,
+      type: "process.output",
+      stream: "stdout",
+      text: "done\n",
+    });
+  }
+  for (let w = 2; w <= workers + 1; w++) {
+    push({ type: "process.exit", t: end + w, p: w, exitCode: 0, signal: null, source: "parent" });
+    push({
+      t: end + 100 + w,
+      p: 1,
+      type: "process.join",
+      childPid: 1000 + w,
+      wait: 100,
+      loc: loc(30),
+    });
+  }
+  push({ type: "process.exit", t: end + 1000, p: 1, exitCode: 0, signal: null, source: "parent" });
+  push({ type: "run.end", t: end + 1000, p: 1, exitCode: 0, signal: null });
+  return lines.join("\n");
+}
+
+function statistics(values: number[]): { median: number; p95: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (fraction: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
+  return { median: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] };
+}
+
+test("1,000,000 events: loads, draws every lane, and pans", { timeout: 300_000 }, async () => {
+  const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+  const count = 1_000_000;
+  await page.evaluate(
+    ({ source, total }) => {
+      const build = new Function(`return (${source})`)() as (total: number) => string;
+      (window as unknown as { traceText: string }).traceText = build(total);
+    },
+    { source: buildTraceText.toString(), total: count },
+  );
+  // Parse the file as the extension host would, then hand the events over as a snapshot.
+  const load = await page.evaluate(async () => {
+    const text = (window as unknown as { traceText: string }).traceText;
+    const began = performance.now();
+    const lines = text.split("\n");
+    const events = new Array(lines.length - 1);
+    for (let i = 1; i < lines.length; i++) events[i - 1] = JSON.parse(lines[i]);
+    const parsed = performance.now();
+    window.dispatchEvent(
+      new MessageEvent("message", {
+        data: {
+          type: "snapshot",
+          run: {
+            source: "file",
+            path: "/home/user/app/big.pstrace",
+            state: "finished",
+            exitCode: 0,
+          },
+          events,
+        },
+      }),
+    );
+    const panel = (
+      window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+    ).procscopePanel;
+    while (panel.snapshotToFirstDrawMs === null || panel.frames === 0) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    const drawn = performance.now();
+    (window as unknown as { traceText: string }).traceText = "";
+    return {
+      events: events.length,
+      parseMs: parsed - began,
+      foldMs: panel.snapshotFoldMs,
+      firstDrawMs: panel.snapshotToFirstDrawMs,
+      totalMs: drawn - began,
+    };
+  });
+  assert.equal(load.events, count);
+  const loaded = await panelDebug(page);
+  assert.equal(loaded.counts.processes, 16);
+  assert.equal(loaded.counts.locks, 1);
+  assert.ok(
+    loaded.lastFrame!.arrows > 0 && loaded.lastFrame!.arrowStride > 1,
+    "messages are sampled when zoomed out",
+  );
+  assert.ok(loaded.lastFrame!.lockHolds > 0 && loaded.lastFrame!.lockWaits > 0);
+  await screenshot(page, "million-dark");
+
+  // Pan with the wheel (shift: horizontal), one step per frame, at three zoom levels.
+  const pan = async (zoomOutFactor: number) =>
+    page.evaluate(async (zoom) => {
+      const panel = (
+        window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+      ).procscopePanel;
+      const overlay = document.querySelector<HTMLCanvasElement>(".timeline-overlay")!;
+      const box = overlay.getBoundingClientRect();
+      const at = { clientX: box.left + box.width / 2, clientY: box.top + 60 };
+      overlay.dispatchEvent(new KeyboardEvent("keydown", { key: "0" }));
+      // Zoom in around the middle: 100 wheel notches of deltaY `zoom` each.
+      for (let i = 0; i < 10; i++) {
+        overlay.dispatchEvent(new WheelEvent("wheel", { ...at, deltaY: zoom, cancelable: true }));
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const framesBefore = panel.frames;
+      const drawBefore = panel.drawTimes.length;
+      const intervals: number[] = [];
+      let last = performance.now();
+      for (let frame = 0; frame < 120; frame++) {
+        overlay.dispatchEvent(
+          new WheelEvent("wheel", {
+            ...at,
+            deltaY: frame < 60 ? 30 : -30,
+            shiftKey: true,
+            cancelable: true,
+          }),
+        );
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        intervals.push(now - last);
+        last = now;
+      }
+      return {
+        frames: panel.frames - framesBefore,
+        drawTimes: panel.drawTimes.slice(-(panel.drawTimes.length - drawBefore) || undefined),
+        intervals,
+        stride: panel.lastFrame?.arrowStride ?? 0,
+        arrows: panel.lastFrame?.arrows ?? 0,
+      };
+    }, zoomOutFactor);
+  const levels = [
+    { name: "whole run in view (1,000,000 events)", zoom: 0 },
+    { name: "a tenth of the run in view", zoom: -115 },
+    { name: "a hundredth of the run in view", zoom: -230 },
+  ];
+  const results: Array<{
+    level: string;
+    frames: number;
+    draw: ReturnType<typeof statistics>;
+    interval: ReturnType<typeof statistics>;
+    stride: number;
+    arrows: number;
+  }> = [];
+  for (const level of levels) {
+    const measured = await pan(level.zoom);
+    assert.ok(
+      measured.frames >= 60,
+      `${level.name}: frames drawn while panning: ${measured.frames}`,
+    );
+    results.push({
+      level: level.name,
+      frames: measured.frames,
+      draw: statistics(measured.drawTimes),
+      interval: statistics(measured.intervals),
+      stride: measured.stride,
+      arrows: measured.arrows,
+    });
+  }
+  await screenshot(page, "million-zoomed-dark");
+  const memory = await page.evaluate(
+    () =>
+      (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ??
+      0,
+  );
+  const report = {
+    machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, headless Chromium`,
+    load,
+    heapMiB: Math.round(memory / 1024 / 1024),
+    panning: results,
+  };
+  fs.writeFileSync(path.join(resultsDir, "big-trace.json"), JSON.stringify(report, null, 2));
+  const round = (value: number | null): string => (value === null ? "?" : value.toFixed(1));
+  console.log(
+    [
+      `1,000,000-event trace on ${report.machine}:`,
+      `  parse ${round(load.parseMs)} ms, then fold ${round(load.foldMs)} ms, first draw ${round(load.firstDrawMs)} ms after the snapshot (${round(load.totalMs)} ms from file text to pixels), JS heap ${report.heapMiB} MiB`,
+      ...results.map(
+        (result) =>
+          `  panning, ${result.level}: draw median ${round(result.draw.median)} ms, p95 ${round(result.draw.p95)} ms, max ${round(result.draw.max)} ms; frame interval median ${round(result.interval.median)} ms, p95 ${round(result.interval.p95)} ms (${result.frames} frames, 1 in ${result.stride} messages drawn)`,
+      ),
+    ].join("\n"),
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});

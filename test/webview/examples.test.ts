@@ -1,0 +1,149 @@
+/**
+ * The built panel in Chromium, fed traces recorded by running the seed's examples through
+ * the CLI: what it draws for them, and what a click and a hover do.
+ */
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import type { TraceEvent } from "../../src/protocol/trace";
+import {
+  openPanel,
+  panelDebug,
+  posted,
+  recordExample,
+  screenshot,
+  send,
+  snapshot,
+  startHarness,
+  waitForFrame,
+  type Harness,
+} from "./harness";
+
+let harness: Harness;
+const traces = new Map<string, TraceEvent[]>();
+
+before(async () => {
+  harness = await startHarness();
+  for (const name of ["lock", "queue", "pipe", "process-info"])
+    traces.set(name, recordExample(name));
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+test("an empty panel says how to start and says it is ready", async () => {
+  const { page, errors } = await openPanel(harness);
+  const text = await page.locator(".empty-state").innerText();
+  assert.match(text, /Run a file with Procscope: Run File, or open a \.pstrace file/);
+  assert.deepEqual(await posted(page), [{ type: "ready", version: 1 }]);
+  await page.getByRole("button", { name: "Run File" }).click();
+  assert.deepEqual((await posted(page)).at(-1), { type: "command", command: "run" });
+  await screenshot(page, "empty-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("lock example: every process in the tree, the lock's row, waits and holds drawn", async () => {
+  const { page, errors } = await openPanel(harness);
+  await send(page, snapshot(traces.get("lock")!, "/work/examples/lock.ts"));
+  await waitForFrame(page, 0);
+  const items = page.getByRole("treeitem");
+  assert.equal(await items.count(), 11);
+  const names = await page.locator(".process-name").allInnerTexts();
+  assert.deepEqual(names, [
+    "MainProcess",
+    ...Array.from({ length: 10 }, (_, i) => `Process-${i + 1}`),
+  ]);
+  const lockRow = page.locator(".view-locks tbody tr");
+  assert.equal(await lockRow.count(), 1);
+  const cells = await lockRow.locator("td").allInnerTexts();
+  assert.equal(cells[0], "Lock1");
+  assert.equal(cells[1], "10");
+  const frame = (await panelDebug(page)).lastFrame!;
+  assert.equal(frame.lanes, 11);
+  assert.ok(frame.lockWaits >= 9, `lock waits drawn: ${frame.lockWaits}`);
+  assert.ok(frame.lockHolds >= 10, `lock holds drawn: ${frame.lockHolds}`);
+  assert.equal(frame.spawns, 10);
+  await screenshot(page, "lock-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("queue and pipe examples: one arrow from the child's send to the parent's receive", async () => {
+  for (const name of ["queue", "pipe"]) {
+    const { page, errors } = await openPanel(harness);
+    await send(page, snapshot(traces.get(name)!, `/work/examples/${name}.ts`));
+    await waitForFrame(page, 0);
+    const frame = (await panelDebug(page)).lastFrame!;
+    assert.equal(frame.arrows, 1, `${name}: arrows`);
+    assert.ok(frame.blocked >= 1, `${name}: the parent's blocked receive is drawn`);
+    const rows = page.locator(".view-queues tbody tr");
+    const first = await rows.first().locator("td").allInnerTexts();
+    assert.equal(first[2], "1", `${name}: puts`);
+    assert.equal(first[3], "1", `${name}: gets`);
+    await screenshot(page, `${name}-dark`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test("hovering a lock wait explains it in words; clicking it opens its line", async () => {
+  const events = traces.get("lock")!;
+  const { page } = await openPanel(harness);
+  await send(page, snapshot(events, "/work/examples/lock.ts"));
+  await waitForFrame(page, 0);
+  const wait = events.find(
+    (event) => event.type === "lock.acquired" && event.heldBy.length > 0 && event.wait > 20e6,
+  );
+  assert.ok(wait && wait.type === "lock.acquired");
+  const canvas = page.locator(".timeline-overlay");
+  const box = (await canvas.boundingBox())!;
+  const point = await page.evaluate(
+    ({ t, p }) => {
+      const panel = (
+        window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+      ).procscopePanel;
+      return { x: panel.timeToX(t), y: panel.laneMiddle(p) };
+    },
+    { t: wait.t - wait.wait / 2, p: wait.p },
+  );
+  await page.mouse.move(box.x + point.x, box.y + point.y);
+  const tooltip = page.locator(".timeline-tooltip");
+  await tooltip.waitFor({ state: "visible" });
+  const text = await tooltip.innerText();
+  assert.match(text, new RegExp(`^P${wait.p} waited [\\d.]+ ms for Lock1, held by P\\d+`));
+  assert.match(text, /at lock\.ts:5/);
+  await screenshot(page, "lock-hover-dark");
+  await page.mouse.down();
+  await page.mouse.up();
+  assert.deepEqual((await posted(page)).at(-1), { type: "open-source", loc: wait.loc });
+  await page.close();
+});
+
+test("the process tree is navigated with the keyboard; Enter opens where a process was started", async () => {
+  const events = traces.get("lock")!;
+  const { page } = await openPanel(harness);
+  await send(page, snapshot(events, "/work/examples/lock.ts"));
+  await waitForFrame(page, 0);
+  const selected = page.locator('[role="treeitem"][aria-selected="true"]');
+  await page.getByRole("treeitem").first().click();
+  assert.match(await selected.innerText(), /MainProcess/);
+  await page.keyboard.press("End");
+  assert.match(await selected.innerText(), /Process-10/);
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowDown");
+  assert.match(await selected.innerText(), /Process-1\b/);
+  assert.equal(await selected.getAttribute("aria-level"), "2");
+  await page.keyboard.press("Enter");
+  const spawn = events.find((event) => event.type === "process.spawn" && event.child === 2);
+  assert.ok(spawn && spawn.type === "process.spawn");
+  assert.deepEqual((await posted(page)).at(-1), { type: "open-source", loc: spawn.loc });
+  await page.keyboard.press("ArrowLeft");
+  assert.match(await selected.innerText(), /MainProcess/);
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await page.getByRole("treeitem").count(), 1, "collapsed to the root");
+  assert.equal((await panelDebug(page)).lastFrame?.lanes, 1, "the timeline follows the tree");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getByRole("treeitem").count(), 11);
+  await page.close();
+});

@@ -1,0 +1,47 @@
+/**
+ * Numbers about what the panel drew, on `window.procscopePanel`: the webview tests assert
+ * on them (arrows drawn, frames after a theme change) and the benchmark reads its timings
+ * from them. Counts and timings only: no program data. No DOM types, so Node code can
+ * import the shape.
+ */
+
+/** What one timeline frame drew. */
+export interface FrameStats {
+  lanes: number;
+  running: number;
+  blocked: number;
+  lockWaits: number;
+  lockHolds: number;
+  arrows: number;
+  /** 1 when every message in view was drawn, N when one in N was. */
+  arrowStride: number;
+  spawns: number;
+  drawMs: number;
+}
+
+export interface PanelDebug {
+  /** Timeline frames drawn so far. */
+  frames: number;
+  lastFrame: FrameStats | null;
+  /** Milliseconds from the latest snapshot's arrival to its first drawn frame. */
+  snapshotToFirstDrawMs: number | null;
+  /** Of which folding the snapshot's events into the store took. */
+  snapshotFoldMs: number | null;
+  /** Durations of recent timeline draws, in ms (the last 600). */
+  drawTimes: number[];
+  /** Durations of recent whole renders (tree, tables, timeline), in ms. */
+  renderTimes: number[];
+  /** The theme the last frame was drawn with. */
+  themeKind: string;
+  themeBackground: string;
+  /** Lock rows, queue rows and warnings in the tables. */
+  counts: { locks: number; queues: number; warnings: number; processes: number };
+  /** Where a time and a process's lane are on the timeline, in CSS pixels from its corner. */
+  timeToX(t: number): number;
+  laneMiddle(p: number): number;
+}
+
+export function pushBounded(list: number[], value: number, limit = 600): void {
+  list.push(value);
+  if (list.length > limit) list.splice(0, list.length - limit);
+}

@@ -1,0 +1,194 @@
+/**
+ * The panel's bootstrap: builds the views, folds every host message into the store, and
+ * renders at most once per animation frame however many messages arrive in between.
+ */
+import type { ToWebviewMessage } from "../src/protocol/panel";
+import { PANEL_PROTOCOL_VERSION } from "../src/protocol/panel";
+import { pushBounded, type PanelDebug } from "./debug";
+import { codicon, element, setText } from "./dom";
+import { PanelStore } from "./store";
+import { readPalette, watchTheme, type Palette } from "./theme";
+import { TimelineView } from "./timeline/view";
+import { emptyView } from "./views/empty";
+import { LocksView } from "./views/locks";
+import { ProcessTreeView } from "./views/process-tree";
+import { QueuesView } from "./views/queues";
+import { Toolbar } from "./views/toolbar";
+import { WarningsView } from "./views/warnings";
+import { post } from "./vscode-api";
+
+/** While a run is live, the tables refresh at most this often (the timeline every frame). */
+const tableInterval = 250;
+
+const store = new PanelStore();
+let palette: Palette | null = null;
+const currentPalette = (): Palette => (palette ??= readPalette());
+
+let frameRequested = false;
+function requestFrame(): void {
+  if (frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(render);
+}
+
+const tree = new ProcessTreeView(store, () => timeline.setLanes(tree.visible, tree.selected), post);
+const timeline = new TimelineView(store, currentPalette, requestFrame, post);
+const locks = new LocksView(store, post);
+const queues = new QueuesView(store, post);
+const warnings = new WarningsView(store, post);
+const toolbar = new Toolbar(store, post, () => timeline.fit());
+
+function section(
+  id: string,
+  title: string,
+  content: HTMLElement,
+  ...extra: HTMLElement[]
+): HTMLElement {
+  const view = element("section", `view view-${id}`);
+  view.setAttribute("aria-labelledby", `${id}-title`);
+  const header = element("div", "view-header");
+  const heading = element("h2", "view-title", title);
+  heading.id = `${id}-title`;
+  header.append(heading, ...extra);
+  const body = element("div", "view-body");
+  body.append(content);
+  view.append(header, body);
+  return view;
+}
+
+function legend(): HTMLElement {
+  const list = element("div", "legend");
+  const entries: Array<[string, string]> = [
+    ["running", "running"],
+    ["blocked", "blocked"],
+    ["lock-wait", "waiting for a lock"],
+    ["lock-hold", "holding a lock"],
+    ["message", "message"],
+  ];
+  for (const [kind, label] of entries) {
+    const item = element("span", "legend-item");
+    item.append(element("span", `swatch swatch-${kind}`), element("span", "", label));
+    list.append(item);
+  }
+  const hint = element("span", "legend-hint");
+  hint.append(codicon("info"));
+  hint.title =
+    "Wheel or + and − to zoom, drag or the arrow keys to pan, 0 to fit; wheel over the names scrolls. Hover anything for an explanation, click it to open its line.";
+  list.append(hint);
+  return list;
+}
+
+const errorBanner = element("div", "error-banner");
+errorBanner.setAttribute("role", "alert");
+errorBanner.hidden = true;
+const layout = element("main", "layout");
+layout.append(
+  section("processes", "Processes", tree.element),
+  section("timeline", "Timeline", timeline.element, legend()),
+  section("locks", "Locks", locks.table.element),
+  section("queues", "Queues & Pipes", queues.table.element),
+  section("warnings", "Warnings", warnings.element),
+);
+const empty = emptyView(post);
+document.body.append(toolbar.element, errorBanner, layout, empty);
+
+const debug: PanelDebug = {
+  frames: 0,
+  lastFrame: null,
+  snapshotToFirstDrawMs: null,
+  snapshotFoldMs: null,
+  drawTimes: [],
+  renderTimes: [],
+  themeKind: "",
+  themeBackground: "",
+  counts: { locks: 0, queues: 0, warnings: 0, processes: 0 },
+  timeToX: (t) => timeline.geometry().timeToX(t),
+  laneMiddle: (p) => timeline.geometry().laneMiddle(p),
+};
+(window as unknown as { procscopePanel: PanelDebug }).procscopePanel = debug;
+
+let snapshotArrivedAt: number | null = null;
+let renderedRevision = -1;
+let tablesAt = 0;
+let tablesTimer: number | null = null;
+
+function renderTables(): void {
+  tablesAt = performance.now();
+  debug.counts.locks = locks.update();
+  debug.counts.queues = queues.update();
+  debug.counts.warnings = warnings.update();
+}
+
+function render(): void {
+  frameRequested = false;
+  const began = performance.now();
+  const isEmpty = store.empty;
+  empty.hidden = !isEmpty;
+  layout.hidden = isEmpty;
+  toolbar.element.hidden = isEmpty;
+  errorBanner.hidden = store.error === null;
+  setText(errorBanner, store.error ?? "");
+  if (store.revision !== renderedRevision) {
+    renderedRevision = store.revision;
+    toolbar.update();
+    tree.update();
+    debug.counts.processes = tree.visible.length;
+    timeline.setLanes(tree.visible, tree.selected);
+    const live = store.run?.state === "running";
+    const due = tablesAt + tableInterval - performance.now();
+    if (!live || due <= 0) renderTables();
+    else
+      tablesTimer ??= window.setTimeout(() => {
+        tablesTimer = null;
+        renderTables();
+      }, due);
+  }
+  if (!isEmpty) {
+    const framesBefore = timeline.frames;
+    timeline.render();
+    if (timeline.frames !== framesBefore && timeline.lastFrame) {
+      debug.frames = timeline.frames;
+      debug.lastFrame = timeline.lastFrame;
+      debug.themeKind = currentPalette().kind;
+      debug.themeBackground = currentPalette().background;
+      pushBounded(debug.drawTimes, timeline.lastFrame.drawMs);
+      if (snapshotArrivedAt !== null) {
+        debug.snapshotToFirstDrawMs = performance.now() - snapshotArrivedAt;
+        snapshotArrivedAt = null;
+      }
+    }
+  }
+  pushBounded(debug.renderTimes, performance.now() - began);
+}
+
+function isMessage(data: unknown): data is ToWebviewMessage {
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    typeof (data as { type?: unknown }).type === "string"
+  );
+}
+
+window.addEventListener("message", (event: MessageEvent<unknown>) => {
+  if (!isMessage(event.data)) return;
+  const arrived = performance.now();
+  const change = store.dispatch(event.data);
+  if (change.kind === "reset") {
+    snapshotArrivedAt = arrived;
+    debug.snapshotFoldMs = performance.now() - arrived;
+    tree.reset();
+    locks.table.clear();
+    queues.table.clear();
+    timeline.fit();
+  }
+  if (change.kind === "reset" || change.kind === "append") timeline.invalidate();
+  if (change.kind !== "none") requestFrame();
+});
+
+watchTheme(() => {
+  palette = null;
+  timeline.invalidate();
+});
+
+requestFrame();
+post({ type: "ready", version: PANEL_PROTOCOL_VERSION });

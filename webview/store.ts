@@ -1,0 +1,145 @@
+/**
+ * The panel's one store: folds the host's messages (a snapshot, then event deltas, run
+ * state changes) into id-keyed models that the views read. No DOM: tested in Node.
+ *
+ * The fold is incremental and in place on purpose: a delta of a live run appends a few
+ * hundred events to a run of possibly a million, and must cost only its own size. A
+ * snapshot starts over, so a hidden panel shown again ends up exactly where it was.
+ */
+import { PANEL_PROTOCOL_VERSION, type RunInfo, type ToWebviewMessage } from "../src/protocol/panel";
+import {
+  assertNever,
+  type DeadlockEvent,
+  type ObjectId,
+  type SourceLocation,
+  type TraceEvent,
+  type TraceEventType,
+} from "../src/protocol/trace";
+import { FlowLevels } from "../src/model/flow-levels";
+import { ResourceSamples } from "../src/model/resources";
+import { RunModel } from "../src/model/run-model";
+import { TimelineModel } from "../src/model/timeline";
+
+/** Every event kind this panel understands; a newer host's other kinds are skipped. */
+const knownTypes: Record<TraceEventType, true> = {
+  "run.start": true,
+  "run.end": true,
+  "process.spawn": true,
+  "process.start": true,
+  "process.exit": true,
+  "process.join": true,
+  "process.output": true,
+  "object.create": true,
+  "message.send": true,
+  "message.receive": true,
+  "object.block": true,
+  "object.timeout": true,
+  "lock.request": true,
+  "lock.acquired": true,
+  "lock.released": true,
+  "lock.timeout": true,
+  "resource.sample": true,
+  "sync.wait": true,
+  "sync.signal": true,
+  deadlock: true,
+  "trace.dropped": true,
+  warning: true,
+};
+
+export type StoreChange =
+  | { kind: "reset" }
+  | { kind: "append"; added: number }
+  | { kind: "run" }
+  | { kind: "error" }
+  | { kind: "none" };
+
+export class PanelStore {
+  run: RunInfo | null = null;
+  error: string | null = null;
+  events: TraceEvent[] = [];
+  model = new RunModel();
+  timeline = new TimelineModel();
+  levels = new FlowLevels();
+  resources = new ResourceSamples();
+  /** Where each queue, pipe and lock was created in the user's code. */
+  origins = new Map<ObjectId, SourceLocation>();
+  /** Deadlocks the runtime found (it sees queues and pipes too, not only locks). */
+  deadlocks: DeadlockEvent[] = [];
+  /** Events of kinds this panel does not know (from a newer runtime), skipped. */
+  skipped = 0;
+  /** Bumped by every change that alters what is shown. */
+  revision = 0;
+
+  dispatch(message: ToWebviewMessage): StoreChange {
+    switch (message.type) {
+      case "hello":
+        if (message.version === PANEL_PROTOCOL_VERSION) return { kind: "none" };
+        this.error = `This panel speaks protocol version ${PANEL_PROTOCOL_VERSION}, the editor sent version ${message.version}: reload the window.`;
+        this.revision++;
+        return { kind: "error" };
+      case "snapshot":
+        this.reset();
+        this.run = message.run;
+        this.append(message.events);
+        this.revision++;
+        return { kind: "reset" };
+      case "events": {
+        const added = this.append(message.events);
+        this.revision++;
+        return { kind: "append", added };
+      }
+      case "run-state":
+        this.run = message.run;
+        this.revision++;
+        return { kind: "run" };
+      case "error":
+        this.error = message.message;
+        this.revision++;
+        return { kind: "error" };
+      default:
+        return assertNever(message);
+    }
+  }
+
+  /** Whether there is anything to show. */
+  get empty(): boolean {
+    return this.events.length === 0 && this.run === null;
+  }
+
+  /** Whether the run is over (or was read from a file that says it ended). */
+  get ended(): boolean {
+    return this.model.endedAt !== null || this.run?.state === "finished";
+  }
+
+  private reset(): void {
+    this.error = null;
+    this.events = [];
+    this.model = new RunModel();
+    this.timeline = new TimelineModel();
+    this.levels = new FlowLevels();
+    this.resources = new ResourceSamples();
+    this.origins = new Map();
+    this.deadlocks = [];
+    this.skipped = 0;
+  }
+
+  private append(events: readonly TraceEvent[]): number {
+    let added = 0;
+    for (const event of events) {
+      if (!Object.hasOwn(knownTypes, event.type)) {
+        this.skipped++;
+        continue;
+      }
+      const index = this.events.length;
+      this.events.push(event);
+      this.model.add(event);
+      this.timeline.add(event, index, this.events);
+      this.levels.add(event);
+      this.resources.add(event);
+      if (event.type === "object.create" && event.loc) this.origins.set(event.obj, event.loc);
+      if (event.type === "deadlock") this.deadlocks.push(event);
+      added++;
+    }
+    return added;
+  }
+}

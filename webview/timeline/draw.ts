@@ -1,0 +1,385 @@
+/**
+ * Draws the timeline's base layer: axis, lanes (running, blocked, lock wait and hold),
+ * message arrows and spawn links, and the gutter of names. Only what is in the visible
+ * time range is touched: spans are culled and merged by binary search (see SpanColumn),
+ * and when more messages are in view than can be told apart, one in N is drawn.
+ */
+import type { SpanColumn } from "../../src/model/span-column";
+import type { Lane } from "../../src/model/timeline";
+import type { FrameStats } from "../debug";
+import type { PanelStore } from "../store";
+import type { Palette } from "../theme";
+import { geometry, type LaneLayout } from "./layout";
+import { ticks } from "./ticks";
+import type { Viewport } from "./viewport";
+
+/** More arrows than this in view are sampled: a denser picture says nothing more. */
+export const arrowBudget = 3_000;
+
+/**
+ * Draw every `stride`-th message when `visible` are in view: a power of two, so that
+ * zooming in keeps the arrows already shown and adds others between them.
+ */
+export function arrowStride(visible: number): number {
+  return visible > arrowBudget ? 2 ** Math.ceil(Math.log2(visible / arrowBudget)) : 1;
+}
+
+export interface FrameInput {
+  store: PanelStore;
+  viewport: Viewport;
+  lanes: LaneLayout;
+  width: number;
+  height: number;
+  palette: Palette;
+  hatch: CanvasPattern | null;
+  selected: number | null;
+}
+
+interface Plot {
+  left: number;
+  right: number;
+  from: number;
+  to: number;
+  nsPerPixel: number;
+}
+
+function xOf(plot: Plot, time: number): number {
+  const x = plot.left + (time - plot.from) / plot.nsPerPixel;
+  // Far off-screen coordinates are clamped: canvas paths misbehave with huge numbers.
+  return Math.min(Math.max(x, plot.left - 2), plot.right + 2);
+}
+
+export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): FrameStats {
+  const began = performance.now();
+  const { width, height, palette, viewport, lanes } = input;
+  const plot: Plot = {
+    left: geometry.gutterWidth,
+    right: width,
+    from: viewport.start,
+    to: viewport.end,
+    nsPerPixel: viewport.span / Math.max(1, width - geometry.gutterWidth),
+  };
+  const stats: FrameStats = {
+    lanes: 0,
+    running: 0,
+    blocked: 0,
+    lockWaits: 0,
+    lockHolds: 0,
+    arrows: 0,
+    arrowStride: 1,
+    spawns: 0,
+    drawMs: 0,
+  };
+  context.fillStyle = palette.background;
+  context.fillRect(0, 0, width, height);
+  context.font = palette.font;
+
+  const axisTicks = ticks(plot.from, plot.to, plot.right - plot.left);
+  drawGrid(context, plot, axisTicks, height, palette);
+
+  context.save();
+  context.beginPath();
+  context.rect(plot.left, geometry.axisHeight, plot.right - plot.left, height);
+  context.clip();
+  const [first, last] = lanes.visibleRange(height);
+  for (let index = first; index < last; index++) {
+    const process = lanes.order[index];
+    const top = lanes.laneTop(index);
+    if (process === input.selected) {
+      context.fillStyle = palette.selection;
+      context.fillRect(plot.left, top, plot.right - plot.left, geometry.laneHeight);
+    }
+    const lane = input.store.timeline.lanes.get(process);
+    if (lane) drawLane(context, lane, top, plot, input, stats);
+    stats.lanes++;
+  }
+  drawSpawns(context, plot, input, stats);
+  drawArrows(context, plot, input, stats);
+  context.restore();
+
+  drawGutter(context, input, first, last);
+  drawAxis(context, plot, axisTicks, width, palette);
+  stats.drawMs = performance.now() - began;
+  return stats;
+}
+
+function drawGrid(
+  context: CanvasRenderingContext2D,
+  plot: Plot,
+  axisTicks: ReturnType<typeof ticks>,
+  height: number,
+  palette: Palette,
+): void {
+  context.save();
+  context.globalAlpha = 0.25;
+  context.strokeStyle = palette.grid;
+  context.lineWidth = 1;
+  context.beginPath();
+  for (const tick of axisTicks) {
+    const x = Math.round(xOf(plot, tick.time)) + 0.5;
+    context.moveTo(x, geometry.axisHeight);
+    context.lineTo(x, height);
+  }
+  context.stroke();
+  context.restore();
+}
+
+/** Adds one rectangle per merged group of spans to the current path; returns the count. */
+function addSpans(
+  context: CanvasRenderingContext2D,
+  column: SpanColumn,
+  plot: Plot,
+  top: number,
+  bandHeight: number,
+): number {
+  let count = 0;
+  column.forEachMerged(plot.from, plot.to, plot.nsPerPixel, (start, end) => {
+    const x = xOf(plot, start);
+    context.rect(x, top, Math.max(1, xOf(plot, end) - x), bandHeight);
+    count++;
+  });
+  return count;
+}
+
+function drawLane(
+  context: CanvasRenderingContext2D,
+  lane: Lane,
+  top: number,
+  plot: Plot,
+  input: FrameInput,
+  stats: FrameStats,
+): void {
+  const { palette, store } = input;
+  const bandTop = top + geometry.bandTop;
+  const now = store.timeline.end;
+  const outline = palette.contrastBorder;
+  const alive = lane.startedAt;
+  if (alive !== null) {
+    const exit = lane.exitedAt ?? now;
+    if (exit >= plot.from && alive <= plot.to) {
+      context.fillStyle = palette.running;
+      context.globalAlpha = 0.75;
+      const x = xOf(plot, alive);
+      context.fillRect(x, bandTop, Math.max(1, xOf(plot, exit) - x), geometry.bandHeight);
+      context.globalAlpha = 1;
+      stats.running++;
+    }
+  }
+
+  context.beginPath();
+  stats.blocked += addSpans(context, lane.blocked, plot, bandTop, geometry.bandHeight);
+  for (const wait of lane.openWaits.values()) {
+    if (wait.op === "acquire" || wait.start > plot.to) continue;
+    const x = xOf(plot, wait.start);
+    context.rect(x, bandTop, Math.max(1, xOf(plot, now) - x), geometry.bandHeight);
+    stats.blocked++;
+  }
+  context.fillStyle = palette.blocked;
+  context.fill();
+  if (outline) strokeOutline(context, outline);
+
+  context.beginPath();
+  stats.lockWaits += addSpans(context, lane.lockWaits, plot, bandTop, geometry.bandHeight);
+  for (const wait of lane.openWaits.values()) {
+    if (wait.op !== "acquire" || wait.start > plot.to) continue;
+    const x = xOf(plot, wait.start);
+    context.rect(x, bandTop, Math.max(1, xOf(plot, now) - x), geometry.bandHeight);
+    stats.lockWaits++;
+  }
+  // Hatched: a tint of the lock colour under diagonal stripes of it.
+  context.fillStyle = input.palette.background;
+  context.fill();
+  context.globalAlpha = 0.3;
+  context.fillStyle = palette.lockWait;
+  context.fill();
+  context.globalAlpha = 1;
+  if (input.hatch) {
+    context.fillStyle = input.hatch;
+    context.fill();
+  }
+  if (outline) strokeOutline(context, outline);
+
+  const holdTop = top + geometry.holdTop;
+  context.beginPath();
+  stats.lockHolds += addSpans(context, lane.lockHolds, plot, holdTop, geometry.holdHeight);
+  for (const hold of lane.openHolds.values()) {
+    if (hold.start > plot.to) continue;
+    const x = xOf(plot, hold.start);
+    context.rect(x, holdTop, Math.max(1, xOf(plot, now) - x), geometry.holdHeight);
+    stats.lockHolds++;
+  }
+  context.fillStyle = palette.lockHold;
+  context.fill();
+}
+
+function strokeOutline(context: CanvasRenderingContext2D, colour: string): void {
+  context.strokeStyle = colour;
+  context.lineWidth = 1;
+  context.stroke();
+}
+
+function drawArrows(
+  context: CanvasRenderingContext2D,
+  plot: Plot,
+  input: FrameInput,
+  stats: FrameStats,
+): void {
+  const { store, lanes, palette } = input;
+  const messages = store.timeline.messages;
+  const events = store.events;
+  const low = messages.firstEndingAtOrAfter(plot.from);
+  const high = messages.firstStartingAfter(plot.to);
+  const visible = high - low;
+  const stride = arrowStride(visible);
+  stats.arrowStride = stride;
+  const lines = new Path2D();
+  const heads = new Path2D();
+  for (let index = Math.ceil(low / stride) * stride; index < high; index += stride) {
+    if (messages.end(index) < plot.from) continue;
+    const from = lanes.indexOf(events[messages.secondRef(index)].p);
+    const to = lanes.indexOf(events[messages.ref(index)].p);
+    if (from === undefined || to === undefined) continue;
+    const x1 = xOf(plot, messages.start(index));
+    const y1 = lanes.laneMiddle(from);
+    const x2 = xOf(plot, messages.end(index));
+    const y2 = lanes.laneMiddle(to);
+    lines.moveTo(x1, y1);
+    lines.lineTo(x2, y2);
+    addHead(heads, x1, y1, x2, y2);
+    stats.arrows++;
+  }
+  context.strokeStyle = palette.message;
+  context.fillStyle = palette.message;
+  context.lineWidth = 1.25;
+  context.stroke(lines);
+  context.fill(heads);
+}
+
+/** A small filled triangle at (x2, y2) pointing from (x1, y1). */
+function addHead(path: Path2D, x1: number, y1: number, x2: number, y2: number): void {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const length = 6;
+  const spread = 0.45;
+  path.moveTo(x2, y2);
+  path.lineTo(x2 - length * Math.cos(angle - spread), y2 - length * Math.sin(angle - spread));
+  path.lineTo(x2 - length * Math.cos(angle + spread), y2 - length * Math.sin(angle + spread));
+  path.closePath();
+}
+
+function drawSpawns(
+  context: CanvasRenderingContext2D,
+  plot: Plot,
+  input: FrameInput,
+  stats: FrameStats,
+): void {
+  const { store, lanes, palette } = input;
+  context.save();
+  context.strokeStyle = palette.muted;
+  context.fillStyle = palette.muted;
+  context.setLineDash([3, 3]);
+  context.lineWidth = 1;
+  const dots = new Path2D();
+  context.beginPath();
+  for (const spawn of store.timeline.spawns) {
+    if (spawn.t < plot.from || spawn.t > plot.to) continue;
+    const parent = lanes.indexOf(spawn.parent);
+    const child = lanes.indexOf(spawn.child);
+    if (parent === undefined || child === undefined) continue;
+    const x = Math.round(xOf(plot, spawn.t)) + 0.5;
+    context.moveTo(x, lanes.laneMiddle(parent));
+    context.lineTo(x, lanes.laneMiddle(child));
+    dots.moveTo(x + 3, lanes.laneMiddle(child));
+    dots.arc(x, lanes.laneMiddle(child), 3, 0, Math.PI * 2);
+    stats.spawns++;
+  }
+  context.stroke();
+  context.setLineDash([]);
+  context.fill(dots);
+  context.restore();
+}
+
+function drawGutter(
+  context: CanvasRenderingContext2D,
+  input: FrameInput,
+  first: number,
+  last: number,
+): void {
+  const { palette, lanes, store, height } = input;
+  context.fillStyle = palette.background;
+  context.fillRect(0, geometry.axisHeight, geometry.gutterWidth, height);
+  context.save();
+  context.beginPath();
+  context.rect(0, geometry.axisHeight, geometry.gutterWidth, height);
+  context.clip();
+  context.textBaseline = "middle";
+  for (let index = first; index < last; index++) {
+    const process = lanes.order[index];
+    const top = lanes.laneTop(index);
+    if (process === input.selected) {
+      context.fillStyle = palette.selection;
+      context.fillRect(0, top, geometry.gutterWidth, geometry.laneHeight);
+    }
+    const middle = top + geometry.laneHeight / 2;
+    const label = `P${process}`;
+    context.fillStyle = palette.foreground;
+    context.fillText(label, 8, middle);
+    const nameLeft = 8 + Math.max(30, context.measureText(label).width + 8);
+    const name = store.model.processes.get(process)?.name ?? "";
+    context.fillStyle = palette.muted;
+    context.fillText(
+      ellipsize(context, name, geometry.gutterWidth - nameLeft - 8),
+      nameLeft,
+      middle,
+    );
+  }
+  context.restore();
+  context.strokeStyle = palette.grid;
+  context.globalAlpha = 0.5;
+  context.beginPath();
+  context.moveTo(geometry.gutterWidth - 0.5, 0);
+  context.lineTo(geometry.gutterWidth - 0.5, height);
+  context.stroke();
+  context.globalAlpha = 1;
+}
+
+function drawAxis(
+  context: CanvasRenderingContext2D,
+  plot: Plot,
+  axisTicks: ReturnType<typeof ticks>,
+  width: number,
+  palette: Palette,
+): void {
+  context.fillStyle = palette.background;
+  context.fillRect(0, 0, width, geometry.axisHeight);
+  context.fillStyle = palette.muted;
+  context.textBaseline = "middle";
+  context.fillText("time", 8, geometry.axisHeight / 2);
+  context.strokeStyle = palette.grid;
+  context.beginPath();
+  for (const tick of axisTicks) {
+    const x = Math.round(xOf(plot, tick.time)) + 0.5;
+    if (x < plot.left) continue;
+    context.moveTo(x, geometry.axisHeight - 6);
+    context.lineTo(x, geometry.axisHeight);
+    context.fillText(tick.label, x + 4, geometry.axisHeight / 2);
+  }
+  context.moveTo(0, geometry.axisHeight - 0.5);
+  context.lineTo(width, geometry.axisHeight - 0.5);
+  context.globalAlpha = 0.6;
+  context.stroke();
+  context.globalAlpha = 1;
+}
+
+/** Cuts `text` with an ellipsis to fit `width` pixels. */
+export function ellipsize(context: CanvasRenderingContext2D, text: string, width: number): string {
+  if (width <= 0) return "";
+  if (context.measureText(text).width <= width) return text;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (context.measureText(`${text.slice(0, middle)}…`).width <= width) low = middle;
+    else high = middle - 1;
+  }
+  return `${text.slice(0, low)}…`;
+}

@@ -1,0 +1,384 @@
+/**
+ * The timeline view: two stacked canvases (the drawing, and an overlay for the cursor and
+ * the hovered shape, which redraws alone on pointer moves), a tooltip, and the input that
+ * zooms (wheel, + and -), pans (drag, arrow keys), scrolls lanes (wheel over the names,
+ * Up and Down) and opens the source of what is clicked.
+ */
+import type { FromWebviewMessage } from "../../src/protocol/panel";
+import { formatInstant } from "../../src/model/describe";
+import { element } from "../dom";
+import { namingFor } from "../naming";
+import type { PanelStore } from "../store";
+import type { Palette } from "../theme";
+import type { FrameStats } from "../debug";
+import { drawBase, type FrameInput } from "./draw";
+import { hitTest, type Hit } from "./hit";
+import { geometry, LaneLayout } from "./layout";
+import { Viewport } from "./viewport";
+
+const zoomStep = 1.25;
+const panFraction = 0.1;
+
+export class TimelineView {
+  readonly element = element("div", "timeline-body");
+  readonly viewport = new Viewport();
+  readonly lanes = new LaneLayout();
+  selected: number | null = null;
+  lastFrame: FrameStats | null = null;
+  frames = 0;
+  private readonly base = element("canvas", "timeline-canvas");
+  private readonly overlay = element("canvas", "timeline-overlay");
+  private readonly tooltip = element("div", "timeline-tooltip");
+  private readonly tooltipText = element("div", "tooltip-text");
+  private readonly tooltipHint = element("div", "tooltip-hint");
+  private width = 0;
+  private height = 0;
+  private pointer: { x: number; y: number } | null = null;
+  private hit: Hit | null = null;
+  private drag: { x: number; start: number; moved: boolean } | null = null;
+  private hatch: CanvasPattern | null = null;
+  private hatchColour = "";
+  private baseDirty = true;
+  private overlayDirty = true;
+
+  constructor(
+    private readonly store: PanelStore,
+    private readonly palette: () => Palette,
+    private readonly requestFrame: () => void,
+    private readonly post: (message: FromWebviewMessage) => void,
+  ) {
+    this.base.setAttribute("role", "img");
+    this.base.tabIndex = 0;
+    this.overlay.setAttribute("aria-hidden", "true");
+    this.tooltip.setAttribute("role", "tooltip");
+    this.tooltip.hidden = true;
+    this.tooltip.append(this.tooltipText, this.tooltipHint);
+    this.element.append(this.base, this.overlay, this.tooltip);
+    this.listen();
+  }
+
+  /** Marks the drawing stale (new events, new theme, new lanes); drawn at the next frame. */
+  invalidate(): void {
+    this.baseDirty = true;
+    this.overlayDirty = true;
+    this.requestFrame();
+  }
+
+  setLanes(order: number[], selected: number | null): void {
+    const same =
+      order.length === this.lanes.order.length &&
+      order.every((process, index) => process === this.lanes.order[index]);
+    if (same && selected === this.selected) return;
+    this.lanes.setOrder(order);
+    this.selected = selected;
+    this.element.style.height = `${Math.min(this.lanes.contentHeight() + 2, 560)}px`;
+    this.invalidate();
+  }
+
+  fit(): void {
+    this.viewport.fit(this.store.timeline.end);
+    this.invalidate();
+  }
+
+  zoomBy(factor: number): void {
+    const anchor = this.viewport.start + this.viewport.span / 2;
+    this.viewport.zoom(factor, anchor, this.store.timeline.end);
+    this.invalidate();
+  }
+
+  /** Draws what is stale. Called once per animation frame at most. */
+  render(): void {
+    this.measure();
+    if (this.viewport.follow) this.viewport.fit(this.store.timeline.end);
+    this.lanes.clampScroll(this.height);
+    if (this.baseDirty) {
+      this.baseDirty = false;
+      const input = this.frameInput();
+      const context = this.context(this.base);
+      this.lastFrame = drawBase(context, input);
+      this.frames++;
+      this.base.setAttribute("aria-label", this.summary());
+      if (this.pointer)
+        this.hit = hitTest(input, namingFor(this.store), this.pointer.x, this.pointer.y);
+      this.overlayDirty = true;
+    }
+    if (this.overlayDirty) {
+      this.overlayDirty = false;
+      this.drawOverlay();
+    }
+  }
+
+  /** The geometry tests use to point at things: x of a time, y of a process's lane. */
+  geometry(): { timeToX: (t: number) => number; laneMiddle: (p: number) => number } {
+    return {
+      timeToX: (t) =>
+        geometry.gutterWidth + this.viewport.timeToX(t, this.width - geometry.gutterWidth),
+      laneMiddle: (p) => this.lanes.laneMiddle(this.lanes.indexOf(p) ?? -1),
+    };
+  }
+
+  private frameInput(): FrameInput {
+    const palette = this.palette();
+    if (palette.lockWait !== this.hatchColour) {
+      this.hatchColour = palette.lockWait;
+      this.hatch = makeHatch(this.base, palette.lockWait);
+    }
+    return {
+      store: this.store,
+      viewport: this.viewport,
+      lanes: this.lanes,
+      width: this.width,
+      height: this.height,
+      palette,
+      hatch: this.hatch,
+      selected: this.selected,
+    };
+  }
+
+  private measure(): void {
+    const width = this.element.clientWidth;
+    const height = this.element.clientHeight;
+    const ratio = window.devicePixelRatio || 1;
+    if (
+      width === this.width &&
+      height === this.height &&
+      this.base.width === Math.round(width * ratio)
+    ) {
+      return;
+    }
+    this.width = width;
+    this.height = height;
+    for (const canvas of [this.base, this.overlay]) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+    }
+    this.baseDirty = true;
+    this.overlayDirty = true;
+  }
+
+  private context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+    const context = canvas.getContext("2d")!;
+    const ratio = canvas.width / Math.max(1, this.width);
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    return context;
+  }
+
+  private drawOverlay(): void {
+    const context = this.context(this.overlay);
+    const palette = this.palette();
+    context.clearRect(0, 0, this.width, this.height);
+    const hit = this.hit;
+    if (hit) {
+      context.strokeStyle = palette.focus;
+      context.lineWidth = 2;
+      if (hit.kind === "message") {
+        context.beginPath();
+        context.moveTo(hit.x1, hit.y1);
+        context.lineTo(hit.x2, hit.y2);
+        context.stroke();
+      } else {
+        const left = Math.max(hit.x1, geometry.gutterWidth);
+        const right = Math.min(hit.x2, this.width);
+        context.strokeRect(
+          left - 1,
+          hit.y1 - 1,
+          Math.max(2, right - left + 2),
+          hit.y2 - hit.y1 + 2,
+        );
+      }
+    }
+    const pointer = this.pointer;
+    if (pointer && pointer.x >= geometry.gutterWidth) {
+      const x = Math.round(pointer.x) + 0.5;
+      context.strokeStyle = palette.cursor;
+      context.lineWidth = 1;
+      context.beginPath();
+      context.moveTo(x, geometry.axisHeight);
+      context.lineTo(x, this.height);
+      context.stroke();
+      const time = this.viewport.xToTime(
+        pointer.x - geometry.gutterWidth,
+        this.width - geometry.gutterWidth,
+      );
+      const label = formatInstant(time);
+      context.font = palette.font;
+      const labelWidth = context.measureText(label).width + 10;
+      const left = Math.min(x - labelWidth / 2, this.width - labelWidth);
+      context.fillStyle = palette.cursor;
+      context.fillRect(
+        Math.max(geometry.gutterWidth, left),
+        2,
+        labelWidth,
+        geometry.axisHeight - 4,
+      );
+      context.fillStyle = palette.background;
+      context.textBaseline = "middle";
+      context.fillText(label, Math.max(geometry.gutterWidth, left) + 5, geometry.axisHeight / 2);
+    }
+    this.showTooltip();
+  }
+
+  private showTooltip(): void {
+    const hit = this.hit;
+    const pointer = this.pointer;
+    if (!hit || !pointer || this.drag?.moved) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    this.tooltipText.textContent = hit.text;
+    this.tooltipHint.textContent = hit.loc ? "Click to open the source line" : "";
+    this.tooltip.hidden = false;
+    const room = this.width - pointer.x;
+    const tooltipWidth = this.tooltip.offsetWidth;
+    const left =
+      room > tooltipWidth + 16 ? pointer.x + 12 : Math.max(0, pointer.x - tooltipWidth - 12);
+    const below = pointer.y + 18;
+    const top =
+      below + this.tooltip.offsetHeight > this.height
+        ? pointer.y - this.tooltip.offsetHeight - 8
+        : below;
+    this.tooltip.style.left = `${left}px`;
+    this.tooltip.style.top = `${Math.max(0, top)}px`;
+  }
+
+  private summary(): string {
+    const lanes = this.lanes.order.length;
+    return `Timeline of ${lanes} process${lanes === 1 ? "" : "es"} from ${formatInstant(Math.max(0, this.viewport.start))} to ${formatInstant(this.viewport.end)}. Use plus and minus to zoom, left and right arrows to pan, 0 to fit.`;
+  }
+
+  private updatePointer(event: MouseEvent): void {
+    const bounds = this.overlay.getBoundingClientRect();
+    this.pointer = { x: event.clientX - bounds.left, y: event.clientY - bounds.top };
+    this.hit = this.drag?.moved
+      ? null
+      : hitTest(this.frameInput(), namingFor(this.store), this.pointer.x, this.pointer.y);
+    this.overlay.classList.toggle("clickable", Boolean(this.hit?.loc));
+    this.overlayDirty = true;
+    this.requestFrame();
+  }
+
+  private listen(): void {
+    const target = this.overlay;
+    target.addEventListener("mousemove", (event) => {
+      if (this.drag) {
+        const dx = event.clientX - this.drag.x;
+        if (Math.abs(dx) > 3) this.drag.moved = true;
+        if (this.drag.moved) {
+          const nsPerPixel = this.viewport.span / (this.width - geometry.gutterWidth);
+          this.viewport.pan(
+            this.drag.start - this.viewport.start - dx * nsPerPixel,
+            this.store.timeline.end,
+          );
+          this.baseDirty = true;
+        }
+      }
+      this.updatePointer(event);
+    });
+    target.addEventListener("mouseleave", () => {
+      this.pointer = null;
+      this.hit = null;
+      this.drag = null;
+      this.overlayDirty = true;
+      this.requestFrame();
+    });
+    target.addEventListener("mousedown", (event) => {
+      if (event.button !== 0) return;
+      this.base.focus({ preventScroll: true });
+      this.drag = { x: event.clientX, start: this.viewport.start, moved: false };
+    });
+    target.addEventListener("mouseup", (event) => {
+      const drag = this.drag;
+      this.drag = null;
+      if (!drag || drag.moved) return;
+      this.updatePointer(event);
+      if (this.hit?.loc) this.post({ type: "open-source", loc: this.hit.loc });
+    });
+    target.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
+    this.base.addEventListener("keydown", (event) => this.onKey(event));
+    new ResizeObserver(() => this.invalidate()).observe(this.element);
+  }
+
+  private onWheel(event: WheelEvent): void {
+    event.preventDefault();
+    const bounds = this.overlay.getBoundingClientRect();
+    const x = event.clientX - bounds.left;
+    const total = this.store.timeline.end;
+    const plotWidth = this.width - geometry.gutterWidth;
+    if (x < geometry.gutterWidth) {
+      this.lanes.scrollTop += event.deltaY;
+    } else if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+      const delta = event.shiftKey && event.deltaX === 0 ? event.deltaY : event.deltaX;
+      this.viewport.pan((delta * this.viewport.span) / plotWidth, total);
+    } else {
+      const anchor = this.viewport.xToTime(x - geometry.gutterWidth, plotWidth);
+      this.viewport.zoom(Math.exp(event.deltaY * 0.002), anchor, total);
+    }
+    this.invalidate();
+    this.updatePointer(event);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const total = this.store.timeline.end;
+    const span = this.viewport.span;
+    switch (event.key) {
+      case "+":
+      case "=":
+        this.zoomBy(1 / zoomStep);
+        break;
+      case "-":
+      case "_":
+        this.zoomBy(zoomStep);
+        break;
+      case "ArrowLeft":
+        this.viewport.pan(-span * panFraction, total);
+        break;
+      case "ArrowRight":
+        this.viewport.pan(span * panFraction, total);
+        break;
+      case "ArrowUp":
+        this.lanes.scrollTop -= geometry.laneHeight;
+        break;
+      case "ArrowDown":
+        this.lanes.scrollTop += geometry.laneHeight;
+        break;
+      case "Home":
+        this.viewport.pan(-this.viewport.start, total);
+        break;
+      case "End":
+        this.viewport.pan(total - this.viewport.end, total);
+        break;
+      case "0":
+        this.fit();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.invalidate();
+  }
+}
+
+/** Diagonal stripes in the lock colour, for waits ("hatched" bars). */
+function makeHatch(canvas: HTMLCanvasElement, colour: string): CanvasPattern | null {
+  const ratio = window.devicePixelRatio || 1;
+  const size = Math.round(6 * ratio);
+  const tile = document.createElement("canvas");
+  tile.width = size;
+  tile.height = size;
+  const context = tile.getContext("2d");
+  if (!context) return null;
+  context.strokeStyle = colour;
+  context.lineWidth = 1.5 * ratio;
+  context.beginPath();
+  context.moveTo(-1, size + 1);
+  context.lineTo(size + 1, -1);
+  context.moveTo(-1, 1);
+  context.lineTo(1, -1);
+  context.moveTo(size - 1, size + 1);
+  context.lineTo(size + 1, size - 1);
+  context.stroke();
+  const pattern = canvas.getContext("2d")?.createPattern(tile, "repeat") ?? null;
+  // The pattern is in device pixels; the drawing context is scaled to CSS pixels.
+  pattern?.setTransform(new DOMMatrix().scale(1 / ratio));
+  return pattern;
+}

@@ -1,0 +1,69 @@
+/** The locks table: per lock, how often it was taken, how often and how long others waited. */
+import type { FromWebviewMessage } from "../../src/protocol/panel";
+import { formatDuration } from "../../src/model/stats";
+import type { PanelStore } from "../store";
+import { KeyedTable } from "./table";
+
+const columns = [
+  { title: "Lock", help: "The lock, named in creation order" },
+  { title: "Acquisitions", help: "How many times a process took the lock", numeric: true },
+  {
+    title: "Contended",
+    help: "Share of acquisitions where another process held the lock",
+    numeric: true,
+  },
+  { title: "Total wait", help: "Time all processes spent waiting for it", numeric: true },
+  { title: "p50 wait", help: "Half of the waits were this long or shorter", numeric: true },
+  { title: "Max wait", help: "The longest wait", numeric: true },
+  { title: "Longest hold", help: "The longest time one process kept it", numeric: true },
+  { title: "Holder now", help: "The process holding it now" },
+  { title: "Waiters now", help: "Processes waiting for it now, oldest first" },
+];
+
+export class LocksView {
+  readonly table = new KeyedTable(columns, "Locks");
+
+  constructor(
+    private readonly store: PanelStore,
+    private readonly post: (message: FromWebviewMessage) => void,
+  ) {}
+
+  /** Returns the number of rows. */
+  update(): number {
+    const { store } = this;
+    const rows = store.model.lockSummaries().map((lock) => {
+      const holder = store.timeline.holderOf(lock.obj);
+      const waiters = store.timeline.waitersOf(lock.obj);
+      const contended = `${Math.round(lock.contendedPercent)}%`;
+      const holderText = holder === null ? "—" : `P${holder}`;
+      const waiterText = waiters.length === 0 ? "—" : waiters.map((p) => `P${p}`).join(", ");
+      const loc = store.origins.get(lock.obj);
+      const now =
+        holder === null
+          ? "Nobody holds it now."
+          : `P${holder} holds it now${waiters.length > 0 ? `; ${waiterText} waiting` : ""}.`;
+      return {
+        id: lock.obj,
+        cells: [
+          lock.name,
+          String(lock.acquisitions),
+          contended,
+          formatDuration(lock.totalWait),
+          formatDuration(lock.p50Wait),
+          formatDuration(lock.maxWait),
+          formatDuration(lock.maxHold),
+          holderText,
+          waiterText,
+        ],
+        title:
+          `${lock.name} was taken ${lock.acquisitions} times; ${contended} of the time another process held it, so the taker waited. ` +
+          `Waits took ${formatDuration(lock.totalWait)} in all, ${formatDuration(lock.p50Wait)} typically, ${formatDuration(lock.maxWait)} at most. ` +
+          `The longest hold was ${formatDuration(lock.maxHold)}${lock.timeouts > 0 ? `; ${lock.timeouts} waits timed out` : ""}. ${now}` +
+          (loc ? " Click to open where it was created." : ""),
+        ...(loc ? { onOpen: () => this.post({ type: "open-source", loc }) } : {}),
+      };
+    });
+    this.table.update(rows);
+    return rows.length;
+  }
+}
