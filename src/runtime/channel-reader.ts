@@ -14,7 +14,7 @@ import { callerLocation } from "./callsite";
 import type { Reply } from "./hub-client";
 import { TraceSite } from "./recorder";
 import { noteBlockingCall } from "./sync/held";
-import type { BlockEvent, MessageReceiveEvent } from "../protocol/trace";
+import type { BlockEvent, MessageReceiveEvent, TimeoutEvent } from "../protocol/trace";
 
 export interface Item {
   value: unknown;
@@ -32,6 +32,9 @@ interface Cursor {
 interface Waiter {
   resolve(item: Item | null): void;
   reject(error: Error): void;
+  op: string;
+  started: number;
+  loc?: string;
   /** poll(): wake when an item is there, without taking it. */
   peek: boolean;
   timer?: NodeJS.Timeout;
@@ -99,7 +102,7 @@ export class ChannelReader {
       const loc = tracing ? callerLocation() : undefined;
       noteBlockingCall(`${op}()`, this.obj);
       record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
-      item = (await this.wait(false, options.timeout)) as Item;
+      item = (await this.wait(false, options.timeout, op, loc)) as Item;
     }
     if (tracing) this.recordReceive(item, started);
     return item;
@@ -128,7 +131,7 @@ export class ChannelReader {
   async poll(timeout: number | undefined): Promise<boolean> {
     if (this.buffered > 0) return true;
     try {
-      await this.wait(true, timeout);
+      await this.wait(true, timeout, "poll");
       return true;
     } catch (error) {
       if (error instanceof EOFError) return true;
@@ -153,11 +156,16 @@ export class ChannelReader {
     return this.pop();
   }
 
-  private wait(peek: boolean, timeout: number | undefined): Promise<Item | null> {
+  private wait(
+    peek: boolean,
+    timeout: number | undefined,
+    op: string,
+    loc?: string,
+  ): Promise<Item | null> {
     return context.client.pin(
       () =>
         new Promise<Item | null>((resolve, reject) => {
-          const waiter: Waiter = { resolve, reject, peek };
+          const waiter: Waiter = { resolve, reject, peek, op, loc, started: context.now() };
           if (timeout !== undefined) {
             waiter.timer = setTimeout(() => this.expire(waiter), Math.max(0, timeout) * 1000);
           }
@@ -171,6 +179,13 @@ export class ChannelReader {
     const index = this.waiters.indexOf(waiter);
     if (index < 0) return;
     this.waiters.splice(index, 1);
+    record<TimeoutEvent>({
+      type: "object.timeout",
+      obj: this.obj,
+      op: waiter.op,
+      wait: context.now() - waiter.started,
+      loc: waiter.loc,
+    });
     waiter.reject(this.emptyError());
     if (this.waiters.length === 0 && this.demandInFlight !== null) {
       // Nobody here wants the answer any more; what still arrives is kept or returned.
@@ -184,7 +199,14 @@ export class ChannelReader {
     const req = context.client.peekRequestNumber();
     this.demandInFlight = req;
     context.client
-      .request({ type: "demand", obj: this.obj, max: this.shared ? 1 : this.waiters.length })
+      .request({
+        type: "demand",
+        obj: this.obj,
+        max: this.shared ? 1 : this.waiters.length,
+        // For deadlock detection: whether every waiter here gives up by itself, and where.
+        timed: this.waiters.every((waiter) => waiter.timer !== undefined),
+        loc: this.waiters[0].loc,
+      })
       .then(
         (reply) => {
           this.demandInFlight = null;
@@ -253,6 +275,11 @@ export class ChannelReader {
     if (this.ackScheduled) return;
     this.ackScheduled = true;
     setImmediate(() => this.sendAck());
+  }
+
+  /** Reports consumed items now (before a qsize, so that it counts what this process took). */
+  flushConsumed(): void {
+    this.sendAck();
   }
 
   private sendAck(): void {

@@ -107,10 +107,14 @@ class Context {
     return now();
   }
 
+  /** Run just before the connection closes: last words to the hub (e.g. lock state). */
+  readonly beforeShutdown: Array<() => void> = [];
+
   /** Flushes the recorder and the connection, says goodbye and closes it. */
   async shutdown(): Promise<void> {
     if (!this.connecting) return;
     await this.connecting.catch(() => undefined);
+    for (const hook of this.beforeShutdown) hook();
     this.recorder.flush(this.number);
     await this.client.close();
   }

@@ -139,7 +139,7 @@ export class Process<A extends unknown[] = unknown[]> {
     const loc = context.tracing ? callerLocation() : undefined;
     noteBlockingCall(`join() of ${this.name}`, `process ${this.pid}`);
     await context.client.pin(() =>
-      timeout === undefined ? this.exited! : Promise.race([this.exited!, sleep(timeout)]),
+      timeout === undefined ? this.exited! : untilOrTimeout(this.exited!, timeout),
     );
     if (this.code !== null) {
       record<ProcessJoinEvent>({
@@ -181,8 +181,13 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 }
 
-function sleep(seconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds) * 1000));
+/** Resolves when `done` does or after `seconds`, whichever is first; leaves no timer behind. */
+function untilOrTimeout(done: Promise<void>, seconds: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, seconds) * 1000);
+  });
+  return Promise.race([done, expired]).finally(() => clearTimeout(timer));
 }
 
 /** The module whose top level every child runs again (Python's `__main__`). */

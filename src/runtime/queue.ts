@@ -116,7 +116,7 @@ class BaseQueue<T> {
 
   /** Approximate number of items, as in Python: in the hub plus held unread by readers. */
   async qsize(): Promise<number> {
-    context.client.flush();
+    this.reader?.flushConsumed();
     const reply = await context.client.request({ type: "qsize", obj: this.id });
     return reply.header.size as number;
   }

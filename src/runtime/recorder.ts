@@ -11,10 +11,22 @@ import { ENV } from "./env";
 import type { TraceEvent } from "../protocol/trace";
 import type { HubClient } from "./hub-client";
 import { now } from "./clock";
-import { PACKED_RECEIVE, PACKED_SEND, type TraceBatch } from "./trace-codec";
+import {
+  PACKED_ACQUIRED,
+  PACKED_RECEIVE,
+  PACKED_RELEASED,
+  PACKED_SEND,
+  type TraceBatch,
+} from "./trace-codec";
 
 /** Records held at most while the connection is slow; beyond this they are dropped. */
 const MAX_BUFFERED_RECORDS = 500_000;
+/**
+ * A program that never yields to the event loop (a tight loop of awaited calls that settle
+ * at once) would otherwise fill the buffer before any flush: past this many records the
+ * batch is sent at once.
+ */
+const FLUSH_RECORDS = 32_768;
 
 /** Detail (preview, source line) is kept for the first few messages per object, then sampled. */
 const DETAIL_FIRST = 32;
@@ -96,6 +108,22 @@ export class Recorder {
     this.schedule();
   }
 
+  /** A lock taken or released without anyone else involved: a packed record. */
+  packLock(site: TraceSite, acquired: boolean, t: number, duration: number): void {
+    if (this.records >= MAX_BUFFERED_RECORDS) {
+      this.dropped++;
+      return;
+    }
+    this.records++;
+    this.packed.push(
+      acquired ? PACKED_ACQUIRED : PACKED_RELEASED,
+      t,
+      this.objectIndex(site),
+      duration,
+    );
+    this.schedule();
+  }
+
   private objectIndex(site: TraceSite): number {
     if (site.batchEpoch !== this.epoch) {
       site.batchEpoch = this.epoch;
@@ -136,6 +164,10 @@ export class Recorder {
   }
 
   private schedule(): void {
+    if (this.records >= FLUSH_RECORDS && this.client && !this.client.congested) {
+      this.flush(this.processNumber());
+      return;
+    }
     if (this.scheduled || !this.client) return;
     this.scheduled = true;
     setImmediate(() => this.flush(this.processNumber()));

@@ -4,7 +4,13 @@
  * fraction of an object each to record and serialize. The collector expands them back.
  */
 import * as v8 from "node:v8";
-import type { MessageReceiveEvent, MessageSendEvent, TraceEvent } from "../protocol/trace";
+import type {
+  LockAcquiredEvent,
+  LockReleasedEvent,
+  MessageReceiveEvent,
+  MessageSendEvent,
+  TraceEvent,
+} from "../protocol/trace";
 
 export interface TraceBatch {
   /** The recording process's number (for packed records). */
@@ -20,6 +26,10 @@ export interface TraceBatch {
 export const PACKED_SEND = 1;
 /** `[PACKED_RECEIVE, t, objectIndex, sender, seq, size, wait]` */
 export const PACKED_RECEIVE = 2;
+/** `[PACKED_ACQUIRED, t, objectIndex, wait]`: a lock taken without contention (heldBy empty). */
+export const PACKED_ACQUIRED = 3;
+/** `[PACKED_RELEASED, t, objectIndex, hold]` */
+export const PACKED_RELEASED = 4;
 
 export function decodeTraceBatch(body: Buffer): TraceEvent[] {
   const decoded = v8.deserialize(body) as TraceBatch | TraceEvent[];
@@ -51,6 +61,27 @@ export function decodeTraceBatch(body: Buffer): TraceEvent[] {
       };
       events.push(receive);
       i += 7;
+    } else if (kind === PACKED_ACQUIRED) {
+      const acquired: LockAcquiredEvent = {
+        type: "lock.acquired",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        wait: packed[i + 3],
+        heldBy: [],
+      };
+      events.push(acquired);
+      i += 4;
+    } else if (kind === PACKED_RELEASED) {
+      const released: LockReleasedEvent = {
+        type: "lock.released",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        hold: packed[i + 3],
+      };
+      events.push(released);
+      i += 4;
     } else {
       throw new Error(`corrupt trace batch: unknown packed record kind ${kind}`);
     }

@@ -62,6 +62,12 @@ export class SyncObjects {
         else if (error) this.warnings.misuse(peer, obj, error);
         return true;
       }
+      case "unbias":
+        this.sync(obj).unbias(peer);
+        return true;
+      case "bias-state":
+        this.sync(obj).biasState(peer, h.held === true);
+        return true;
       case "sync-value":
         peer.reply(req, { value: this.sync(obj).available });
         return true;

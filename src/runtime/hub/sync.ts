@@ -5,6 +5,12 @@
  * process without asking the hub), Semaphore and BoundedSemaphore (n permits). Every grant
  * says which processes held the object while the requester waited — the "who waits on
  * whom" of the contention view — and the wait lists feed deadlock detection.
+ *
+ * Biased ownership (locks only): after a few grants in a row to the same process with no
+ * one else asking, the grant says `biased`, and that process acquires and releases the
+ * lock locally from then on. When another process asks, the hub sends `revoke`; the owner
+ * answers `unbias` once it is not holding the lock, and the lock is the hub's again. Each
+ * revocation doubles the streak needed for the next bias, so a contended lock stays here.
  */
 import type { Peer } from "./peer";
 
@@ -20,11 +26,22 @@ export interface Waiter {
   loc?: string;
 }
 
+const FIRST_BIAS_STREAK = 3;
+const MAX_BIAS_STREAK = 4096;
+
 export class SyncState {
   /** Permits free now. */
   private value: number;
   readonly holders = new Map<Peer, number>();
   readonly waiters: Waiter[] = [];
+  /** The process the lock is biased to, if any. */
+  private biasedTo: Peer | null = null;
+  /** Whether the biased owner held the lock when it last said. */
+  private biasHeld = false;
+  private revoking = false;
+  private lastGrantee: Peer | null = null;
+  private streak = 0;
+  private streakNeeded = FIRST_BIAS_STREAK;
 
   constructor(
     readonly id: string,
@@ -39,12 +56,15 @@ export class SyncState {
   }
 
   acquire(peer: Peer, req: number, nowait: boolean, timed: boolean, loc?: string): void {
+    if (peer !== this.lastGrantee) this.streak = 0;
     if (this.value > 0 && this.waiters.length === 0) {
       this.grant(peer, req, [], false);
     } else if (nowait) {
+      this.revokeBias();
       peer.reply(req, { granted: false, heldBy: this.holderNumbers() });
     } else {
       this.waiters.push({ peer, req, heldBy: this.holderNumbers(), timed, loc });
+      this.revokeBias();
     }
   }
 
@@ -68,6 +88,21 @@ export class SyncState {
     return null;
   }
 
+  /** The biased owner gave the lock back (it does not hold it). */
+  unbias(peer: Peer): void {
+    if (this.biasedTo !== peer) return;
+    this.biasedTo = null;
+    this.revoking = false;
+    this.holders.delete(peer);
+    this.value = this.initial;
+    this.streakNeeded = Math.min(MAX_BIAS_STREAK, this.streakNeeded * 2);
+    this.handOver(false);
+  }
+
+  biasState(peer: Peer, held: boolean): void {
+    if (this.biasedTo === peer) this.biasHeld = held;
+  }
+
   cancel(peer: Peer, req: number): boolean {
     const index = this.waiters.findIndex((w) => w.peer === peer && w.req === req);
     if (index < 0) return false;
@@ -83,6 +118,16 @@ export class SyncState {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i].peer === peer) this.waiters.splice(i, 1);
     }
+    if (this.lastGrantee === peer) this.lastGrantee = null;
+    if (this.biasedTo === peer) {
+      const held = this.biasHeld;
+      this.biasedTo = null;
+      this.revoking = false;
+      this.holders.delete(peer);
+      this.value = this.initial;
+      this.handOver(held);
+      return held ? 1 : 0;
+    }
     const held = this.holders.get(peer) ?? 0;
     if (held === 0) return 0;
     this.holders.delete(peer);
@@ -95,10 +140,24 @@ export class SyncState {
     return [...this.holders.keys()].map((holder) => holder.number);
   }
 
+  private revokeBias(): void {
+    if (this.biasedTo === null || this.revoking) return;
+    this.revoking = true;
+    this.biasedTo.send({ type: "revoke", obj: this.id });
+  }
+
   private grant(peer: Peer, req: number, heldBy: number[], holderDied: boolean): void {
     this.value--;
     this.holders.set(peer, (this.holders.get(peer) ?? 0) + 1);
-    peer.reply(req, { granted: true, heldBy, holderDied });
+    this.streak = peer === this.lastGrantee ? this.streak + 1 : 1;
+    this.lastGrantee = peer;
+    const single = this.kind === "lock" || this.kind === "rlock";
+    const biased = single && this.waiters.length === 0 && this.streak >= this.streakNeeded;
+    if (biased) {
+      this.biasedTo = peer;
+      this.biasHeld = true;
+    }
+    peer.reply(req, { granted: true, heldBy, holderDied, biased });
   }
 
   private handOver(holderDied: boolean): void {

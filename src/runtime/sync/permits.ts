@@ -2,11 +2,18 @@
  * What every lock and semaphore shares: permits kept in the hub, acquired with an optional
  * timeout, released by message, and every step recorded — request, grant (with the wait
  * and who held the object meanwhile), release (with the hold time) or timeout.
+ *
+ * Biased ownership: a lock that one process keeps taking is handed to that process, which
+ * then acquires and releases it locally, without a message, until another process asks for
+ * it — the hub then revokes the bias and the lock goes back to the hub at the owner's next
+ * release. A lock used by one process costs what a local flag costs (every acquire is still
+ * recorded); a contended lock costs a message per handoff, as before.
  */
 import { context, record } from "../context";
 import { requestWithTimeout } from "../channel-writer";
 import { ValueError } from "../errors";
 import { callerLocation } from "../callsite";
+import { TraceSite } from "../recorder";
 import { noteHeld } from "./held";
 import { createObject } from "./waits";
 import type {
@@ -26,10 +33,28 @@ export interface AcquireOptions {
   timeout?: number;
 }
 
+/** Objects of this process that hold a bias, by id (for the hub's `revoke`). */
+const biasedHere = new Map<string, Permits>();
+let revokeInstalled = false;
+
+interface LocalWaiter {
+  wake(): void;
+  timer?: NodeJS.Timeout;
+}
+
 export abstract class Permits {
   readonly id: string;
   /** When this process took each permit it holds (ns), oldest first. */
   protected readonly heldSince: number[] = [];
+  private readonly site: TraceSite;
+  /** This process owns the lock's bias: acquire and release are local. */
+  private biased = false;
+  /** The hub asked for the bias back; it goes at the next release. */
+  private revokePending = false;
+  /** Tasks of this process waiting for the biased lock held by another of its tasks. */
+  private readonly localWaiters: LocalWaiter[] = [];
+  private stateReportScheduled = false;
+  private reportedHeld = true;
 
   protected constructor(
     readonly kind: PermitKind,
@@ -37,6 +62,15 @@ export abstract class Permits {
     existing?: string,
   ) {
     this.id = existing ?? createObject(kind, { type: "sync", kind, value }, { value });
+    this.site = new TraceSite(this.id);
+    if (!revokeInstalled) {
+      revokeInstalled = true;
+      context.client.on("revoke", (frame) => biasedHere.get(frame.header.obj as string)?.revoke());
+      // A process leaving says exactly which biased locks it still holds.
+      context.beforeShutdown.push(() => {
+        for (const permits of [...biasedHere.values()]) permits.settleBias();
+      });
+    }
   }
 
   /** Permits this process holds. */
@@ -44,7 +78,7 @@ export abstract class Permits {
     return this.heldSince.length;
   }
 
-  /** Asks the hub for one permit; resolves false if none came within the timeout. */
+  /** Takes one permit; resolves false if none came within the timeout. */
   protected async takePermit(options: AcquireOptions): Promise<boolean> {
     const block = options.block ?? true;
     if (options.timeout !== undefined && !block) {
@@ -52,12 +86,77 @@ export abstract class Permits {
     }
     if (
       options.timeout !== undefined &&
-      (typeof options.timeout !== "number" || options.timeout < 0)
+      (typeof options.timeout !== "number" || !(options.timeout >= 0))
     ) {
       throw new ValueError(
         `acquire(): timeout must be a non-negative number of seconds, got ${String(options.timeout)}`,
       );
     }
+    if (this.biased) {
+      if (this.heldSince.length === 0) return this.takeLocally(0);
+      const started = context.now();
+      if (block && (await this.waitLocally(options.timeout)) && this.biased) {
+        return this.takeLocally(context.now() - started);
+      }
+      if (!block || this.biased) {
+        record<LockTimeoutEvent>({
+          type: "lock.timeout",
+          obj: this.id,
+          wait: context.now() - started,
+          heldBy: [context.number],
+          loc: context.tracing ? callerLocation() : undefined,
+        });
+        return false;
+      }
+      // The bias was revoked while we waited: ask the hub like everyone else.
+    }
+    return this.takeFromHub(options, block);
+  }
+
+  private takeLocally(wait: number): boolean {
+    const t = context.now();
+    this.heldSince.push(t);
+    this.scheduleStateReport();
+    if (context.tracing) {
+      noteHeld(this.id, 1);
+      if (context.recorder.receiveWantsDetail(this.site)) {
+        record<LockAcquiredEvent>({
+          type: "lock.acquired",
+          t,
+          obj: this.id,
+          wait,
+          heldBy: wait > 0 ? [context.number] : [],
+          loc: callerLocation(),
+        });
+      } else {
+        context.recorder.packLock(this.site, true, t, wait);
+      }
+    }
+    return true;
+  }
+
+  /** Resolves true when a local release handed the lock on, false on timeout. */
+  private waitLocally(timeout: number | undefined): Promise<boolean> {
+    return context.client.pin(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const waiter: LocalWaiter = { wake: () => resolve(true) };
+          if (timeout !== undefined) {
+            waiter.timer = setTimeout(
+              () => {
+                const index = this.localWaiters.indexOf(waiter);
+                if (index >= 0) this.localWaiters.splice(index, 1);
+                resolve(false);
+              },
+              Math.max(0, timeout) * 1000,
+            );
+          }
+          this.localWaiters.push(waiter);
+        }),
+    );
+  }
+
+  private async takeFromHub(options: AcquireOptions, block: boolean): Promise<boolean> {
     const loc = context.tracing ? callerLocation() : undefined;
     const started = context.now();
     record<LockRequestEvent>({ type: "lock.request", obj: this.id, loc });
@@ -80,6 +179,11 @@ export abstract class Permits {
     }
     this.heldSince.push(context.now());
     noteHeld(this.id, 1);
+    if (reply.header.biased) {
+      this.biased = true;
+      this.reportedHeld = true;
+      biasedHere.set(this.id, this);
+    }
     record<LockAcquiredEvent>({ type: "lock.acquired", obj: this.id, wait, heldBy, loc });
     if (reply.header.holderDied) {
       record<WarningEvent>({
@@ -93,16 +197,80 @@ export abstract class Permits {
     return true;
   }
 
-  /** Gives a permit back to the hub and records the hold. */
+  /** Gives a permit back (to the hub, or locally while biased) and records the hold. */
   protected givePermit(): void {
     const since = this.heldSince.shift();
-    if (since !== undefined) noteHeld(this.id, -1);
-    context.client.send({ type: "sync-release", obj: this.id });
-    record<LockReleasedEvent>({
-      type: "lock.released",
-      obj: this.id,
-      hold: since === undefined ? 0 : context.now() - since,
-      loc: context.tracing ? callerLocation() : undefined,
+    const t = context.now();
+    const hold = since === undefined ? 0 : t - since;
+    if (context.tracing) {
+      if (since !== undefined) noteHeld(this.id, -1);
+      if (this.biased && !context.recorder.sendWantsDetail(this.site)) {
+        context.recorder.packLock(this.site, false, t, hold);
+      } else {
+        record<LockReleasedEvent>({
+          type: "lock.released",
+          t,
+          obj: this.id,
+          hold,
+          loc: callerLocation(),
+        });
+      }
+    }
+    if (!this.biased) {
+      context.client.send({ type: "sync-release", obj: this.id });
+      return;
+    }
+    if (this.revokePending) {
+      this.giveUpBias();
+      return;
+    }
+    const next = this.localWaiters.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      next.wake();
+    }
+    this.scheduleStateReport();
+  }
+
+  /** At exit: give back an unheld bias; report a held one as held. */
+  private settleBias(): void {
+    if (this.heldSince.length === 0) this.giveUpBias();
+    else context.client.send({ type: "bias-state", obj: this.id, held: true });
+  }
+
+  /** The hub wants the bias back (another process asked for the lock). */
+  private revoke(): void {
+    if (!this.biased) return;
+    if (this.heldSince.length > 0) this.revokePending = true;
+    else this.giveUpBias();
+  }
+
+  private giveUpBias(): void {
+    this.biased = false;
+    this.revokePending = false;
+    biasedHere.delete(this.id);
+    context.client.send({ type: "unbias", obj: this.id });
+    // Local waiters now queue at the hub behind whoever asked for the lock.
+    for (const waiter of this.localWaiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.wake();
+    }
+  }
+
+  /**
+   * Tells the hub, at most once per turn of the event loop, whether the biased lock is
+   * held — so that if this process dies, the hub knows whether it died holding it.
+   */
+  private scheduleStateReport(): void {
+    if (this.stateReportScheduled) return;
+    this.stateReportScheduled = true;
+    setImmediate(() => {
+      this.stateReportScheduled = false;
+      if (!this.biased) return;
+      const held = this.heldSince.length > 0;
+      if (held === this.reportedHeld) return;
+      this.reportedHeld = held;
+      context.client.send({ type: "bias-state", obj: this.id, held });
     });
   }
 }
