@@ -48,6 +48,34 @@ export interface LaunchResult {
 /** How long the hub may take to end the run's other processes and close its connection. */
 const HUB_GRACE_MS = 3000;
 
+/**
+ * Which processes of the run started and which ended, so that those still running when
+ * the run ended (killed with it) get an exit of their own in the trace.
+ */
+class Lifecycle {
+  private readonly running = new Set<number>();
+
+  note(events: TraceEvent[]): void {
+    for (const event of events) {
+      if (event.type === "process.spawn") this.running.add(event.child);
+      else if (event.type === "process.exit") this.running.delete(event.p);
+    }
+  }
+
+  unfinished(t: Nanos): TraceEvent[] {
+    return [...this.running]
+      .filter((p) => p !== 1)
+      .map((p) => ({
+        type: "process.exit" as const,
+        t,
+        p,
+        exitCode: -9,
+        signal: "SIGKILL",
+        source: "run-ended" as const,
+      }));
+  }
+}
+
 export class Launch {
   private readonly root: ChildProcess;
   /** Resolves once the run is over, its stragglers killed and its last events delivered. */
@@ -59,6 +87,7 @@ export class Launch {
     private readonly socketDir: string,
     /** `hrtime` of the run's t = 0, shared with every process of the run. */
     readonly origin: bigint,
+    private readonly lifecycle: Lifecycle,
   ) {
     const env: NodeJS.ProcessEnv = {
       ...(options.env ?? process.env),
@@ -89,7 +118,11 @@ export class Launch {
   static async start(options: LaunchOptions): Promise<Launch> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-run-"));
     fs.chmodSync(dir, 0o700);
-    const collector = new Collector(path.join(dir, "collector.sock"), options.onEvents);
+    const lifecycle = new Lifecycle();
+    const collector = new Collector(path.join(dir, "collector.sock"), (events) => {
+      lifecycle.note(events);
+      options.onEvents(events);
+    });
     try {
       await collector.listen();
     } catch (error) {
@@ -110,7 +143,7 @@ export class Launch {
         wallClock: Date.now(),
       },
     ]);
-    return new Launch(options, collector, dir, origin);
+    return new Launch(options, collector, dir, origin, lifecycle);
   }
 
   /** OS pid of the root process (and id of the run's process group). */
@@ -159,6 +192,7 @@ export class Launch {
     const exitCode = error ? 127 : (code ?? 128 + signalNumber);
     const recordedCode = error ? 127 : (code ?? -signalNumber);
     this.options.onEvents([
+      ...this.lifecycle.unfinished(endedAt),
       {
         type: "process.exit",
         t: endedAt,

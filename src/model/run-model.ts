@@ -239,7 +239,12 @@ export class RunModel {
         this.dropped += event.count;
         return;
       case "warning":
-        this.warnings.push({ t: event.t, p: event.p, code: event.code, message: event.message });
+        this.warnings.push({
+          t: event.t,
+          p: event.p,
+          code: event.code,
+          message: this.withObjectNames(event.message),
+        });
         return;
       case "deadlock":
         this.deadlocks.push(event);
@@ -258,6 +263,14 @@ export class RunModel {
       default:
         assertNever(event);
     }
+  }
+
+  /** The runtime names objects by id ("1.5"); people read "Lock5". */
+  private withObjectNames(message: string): string {
+    return message.replace(/\b\d+\.\d+[ab]?\b/g, (id) => {
+      const name = this.names.get(id);
+      return name === id ? id : name;
+    });
   }
 
   /** Processes in tree order (depth-first from the root, children by number). */

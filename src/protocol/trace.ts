@@ -96,8 +96,11 @@ export interface ProcessExitEvent extends EventBase {
   /** Exit status as Python reports it: the code, or -N when killed by signal N. */
   exitCode: number;
   signal: string | null;
-  /** How the exit was learnt: from the OS parent, or only from a lost connection. */
-  source: "parent" | "connection-lost";
+  /**
+   * How the exit was learnt: from the OS parent, from a lost connection, or, for a process
+   * still running when its root ended, from the run's end (the runtime killed it).
+   */
+  source: "parent" | "connection-lost" | "run-ended";
 }
 
 export interface ProcessJoinEvent extends EventBase {
