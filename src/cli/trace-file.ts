@@ -5,7 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as readline from "node:readline";
-import { TRACE_FORMAT_VERSION, type TraceEvent, type TraceFileHeader } from "../protocol/trace";
+import {
+  TRACE_EVENT_TYPES,
+  TRACE_FORMAT_VERSION,
+  type TraceEvent,
+  type TraceFileHeader,
+} from "../protocol/trace";
 
 export class TraceFileError extends Error {
   constructor(
@@ -36,28 +41,7 @@ export function writeTraceFile(file: string, events: TraceEvent[]): void {
   }
 }
 
-const KNOWN_TYPES = new Set<string>([
-  "run.start",
-  "run.end",
-  "process.spawn",
-  "process.start",
-  "process.exit",
-  "process.join",
-  "process.output",
-  "object.create",
-  "message.send",
-  "message.receive",
-  "object.block",
-  "object.timeout",
-  "lock.request",
-  "lock.acquired",
-  "lock.released",
-  "lock.timeout",
-  "resource.sample",
-  "trace.dropped",
-  "warning",
-  "deadlock",
-]);
+const KNOWN_TYPES: ReadonlySet<string> = new Set(TRACE_EVENT_TYPES);
 
 /** Reads and checks a `.pstrace` file; errors say which line is wrong and how. */
 export async function readTraceFile(file: string): Promise<TraceEvent[]> {

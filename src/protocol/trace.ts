@@ -313,6 +313,36 @@ export type TraceEvent =
 
 export type TraceEventType = TraceEvent["type"];
 
+/** Every event type, once: the compiler refuses this table if one is missing. */
+const EVENT_TYPE_TABLE: Record<TraceEventType, true> = {
+  "run.start": true,
+  "run.end": true,
+  "process.spawn": true,
+  "process.start": true,
+  "process.exit": true,
+  "process.join": true,
+  "process.output": true,
+  "object.create": true,
+  "message.send": true,
+  "message.receive": true,
+  "object.block": true,
+  "object.timeout": true,
+  "lock.request": true,
+  "lock.acquired": true,
+  "lock.released": true,
+  "lock.timeout": true,
+  "sync.wait": true,
+  "sync.signal": true,
+  "resource.sample": true,
+  "trace.dropped": true,
+  warning: true,
+  deadlock: true,
+};
+
+export const TRACE_EVENT_TYPES: readonly TraceEventType[] = Object.keys(
+  EVENT_TYPE_TABLE,
+) as TraceEventType[];
+
 /** First line of a `.pstrace` file. */
 export interface TraceFileHeader {
   format: "pstrace";
