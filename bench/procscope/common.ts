@@ -1,0 +1,54 @@
+/**
+ * Helpers shared by the procscope benchmark programs. Each program prints one JSON line
+ * with its measurement on stdout; bench/run.mjs keeps the last such line.
+ */
+
+/**
+ * CLOCK_MONOTONIC in nanoseconds. It is system-wide on Linux, so a time taken in the
+ * sending process can be compared with one taken in the receiving process.
+ */
+export function nowNs(): number {
+  return Number(process.hrtime.bigint());
+}
+
+/** The program argument at `index` (after `--`), as a positive integer. */
+export function intArg(index: number, fallback: number): number {
+  const text = process.argv[2 + index];
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`bad argument ${index}: ${text}`);
+  return value;
+}
+
+export function stringArg(index: number, fallback: string): string {
+  return process.argv[2 + index] ?? fallback;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export function emit(result: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** Sent after the measured messages: when the sender began, for an end-to-end time. */
+export interface EndMarker {
+  startedNs: number;
+}
+
+/** Messages per second and MB/s from the sender's start to the last message received. */
+export function throughput(
+  count: number,
+  bytesEach: number,
+  startedNs: number,
+): Record<string, number> {
+  const seconds = (nowNs() - startedNs) / 1e9;
+  return {
+    count,
+    seconds,
+    msgPerSec: count / seconds,
+    mbPerSec: (count * bytesEach) / seconds / 1e6,
+  };
+}

@@ -1,0 +1,48 @@
+"""Helpers shared by the Python benchmark programs (stdlib only).
+
+Each program prints one JSON line with its measurement; bench/run.mjs keeps the last one.
+time.monotonic_ns() reads CLOCK_MONOTONIC, as Node's process.hrtime does: it is
+system-wide on Linux, so a time taken by the sender compares with one taken by the receiver.
+"""
+
+import json
+import multiprocessing
+import statistics
+import sys
+import time
+
+# Every benchmark uses the spawn start method, the one procscope reproduces.
+CTX = multiprocessing.get_context("spawn")
+
+now_ns = time.monotonic_ns
+
+
+def arg(index, fallback):
+    """The program argument at `index` (after the script name)."""
+    return sys.argv[1 + index] if len(sys.argv) > 1 + index else fallback
+
+
+def int_arg(index, fallback):
+    value = int(arg(index, fallback))
+    if value <= 0:
+        raise SystemExit(f"bad argument {index}: {value}")
+    return value
+
+
+def emit(result):
+    print(json.dumps(result), flush=True)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def throughput(count, bytes_each, started_ns):
+    """Messages per second and MB/s from the sender's start to the last message received."""
+    seconds = (now_ns() - started_ns) / 1e9
+    return {
+        "count": count,
+        "seconds": seconds,
+        "msgPerSec": count / seconds,
+        "mbPerSec": count * bytes_each / seconds / 1e6,
+    }
