@@ -96,6 +96,7 @@ test("report TRACE prints the summary of a saved run", async () => {
     /^\s+P2\s+Process-1\s+\d+\s+P1\s+0\b/,
     /^Message flows$/,
     /^Queue1\s+queue\s+1\s+1\b.*P2→P1: 1/,
+    /^Queue2\s+queue\s+1\s+1\b.*P1→P2: 1/,
     /^Pipe1\.a\s+pipe\s+1\s+1\b.*P2→P1: 1/,
     /^Lock contention$/,
     /^Lock1\s+2\s+50%\s+0\b/,
@@ -135,16 +136,16 @@ test("export --perfetto: each message is an s/f flow pair with one id, cat queue
   const events = await exportRun();
   const starts = events.filter((e) => e.ph === "s");
   const finishes = events.filter((e) => e.ph === "f");
-  assert.equal(starts.length, 2, "one queue message and one pipe message");
+  assert.equal(starts.length, 3, "one message each way on queues, one on the pipe");
   assert.deepEqual(
     starts.map((e) => [e.id, e.cat]),
     finishes.map((e) => [e.id, e.cat]),
   );
-  assert.deepEqual(starts.map((e) => e.cat).sort(), ["pipe", "queue"]);
-  assert.equal(new Set(starts.map((e) => e.id)).size, 2);
+  assert.deepEqual(starts.map((e) => e.cat).sort(), ["pipe", "queue", "queue"]);
+  assert.equal(new Set(starts.map((e) => e.id)).size, 3);
   for (const start of starts) {
     const finish = finishes.find((e) => e.id === start.id)!;
-    assert.notEqual(start.pid, finish.pid, "the flow goes from the worker to the root");
+    assert.notEqual(start.pid, finish.pid, "each flow goes from one process to the other");
   }
 });
 

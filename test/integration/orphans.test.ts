@@ -69,3 +69,24 @@ test("root run by the CLI, killed by SIGKILL: the tree dies, the CLI reports the
   const [rootExit] = eventsOf(run.events, "process.exit", (e) => e.p === 1);
   assert.equal(rootExit.exitCode, -9);
 });
+
+test("Ctrl-C on the CLI (SIGINT) ends every process of the run", async () => {
+  const tracePath = scratch("interrupted.pstrace");
+  const started = startCli(runArgs("orphans.ts", tracePath));
+  const ready = await readyTree(started);
+  started.child.kill("SIGINT");
+  await assertAllGone([ready.root, ...ready.descendants], started.mark);
+  const run = await collect(started, tracePath);
+  assert.equal(run.code, 128 + 2, "the CLI exits as a shell reports an interrupt");
+});
+
+test("a run that ends normally leaves no process behind, daemons included", async () => {
+  const started = startCli(
+    runArgs("processes.ts", scratch("normal.pstrace"), { args: ["exit-joins-and-terminates"] }),
+  );
+  const run = await collect(started, scratch("normal.pstrace"));
+  assert.equal(run.code, 0);
+  const spawned = eventsOf(run.events, "process.spawn").map((spawn) => spawn.pid);
+  assert.equal(spawned.length, 2);
+  await assertAllGone(spawned, started.mark);
+});

@@ -60,6 +60,7 @@ test("sendBytes (whole and offset/size) and recvBytes, which returns a Buffer", 
 test("recv on a drained pipe whose other end is closed everywhere rejects EOFError", async () => {
   const run = await scenario("eof");
   assert.deepEqual(result(run, "drained"), [1, 2, 3], "what was sent before close arrives");
+  assert.equal(result(run, "poll-at-eof"), true);
   assertThrew(result(run, "recv-at-eof"), "EOFError", "recv at end of file");
 });
 

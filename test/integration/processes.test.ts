@@ -132,6 +132,13 @@ test("name and daemon options are seen by the parent and by the child", async ()
   assert.equal(child.daemon, true);
 });
 
+test("a daemon process may not start children (Python's rule)", async () => {
+  const run = await scenario("named-daemon");
+  const error = result<{ name: string; message: string } | null>(run, "daemon-fork");
+  assert.ok(error, "fork in a daemon did not throw");
+  assert.match(error.message, /daemon/);
+});
+
 test("a child can start its own child (targets from another module): a real tree", async () => {
   const run = await runFixture("tree.ts");
   assertSucceeded(run);
@@ -174,6 +181,11 @@ test("a target that throws, or whose promise rejects, exits 1", async () => {
   const run = await exitCodes();
   assert.equal(result(run, "exit-throws"), 1, describeRun(run));
   assert.equal(result(run, "exit-rejects"), 1, describeRun(run));
+});
+
+test("a target that calls process.exit(3) exits 3", async () => {
+  const run = await exitCodes();
+  assert.equal(result(run, "exit-exitsWithThree"), 3, describeRun(run));
 });
 
 test("a failing target prints the error with a stack naming the .ts line of the throw", async () => {
