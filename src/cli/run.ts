@@ -47,7 +47,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
     onEvents: (batch) => {
       for (const event of batch) {
         events.push(event);
-        if (event.type === "object.create") names.add(event.obj, event.kind);
+        if (event.type === "object.create") names.add(event.obj, event.kind, event);
         if (event.type !== "deadlock") continue;
         // Said at once, while the program hangs: this is what the user is waiting to learn.
         process.stderr.write(`\nprocscope: ${describeDeadlock(event, (obj) => names.get(obj))}\n`);

@@ -1,7 +1,7 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel } from "../model/run-model";
 
-import { formatBytes, formatDuration } from "../model/stats";
+import { formatBytes, formatDuration, percentile } from "../model/stats";
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, i) =>
@@ -130,6 +130,30 @@ export function formatSummary(model: RunModel): string {
         ]),
       ),
     );
+  }
+
+  const pools = [...model.pools.values()];
+  if (pools.length > 0) {
+    out.push("", "Pools");
+    out.push(
+      table(
+        ["pool", "workers", "tasks", "done", "failed", "p50 task", "max task", "callbacks"],
+        pools.map((pool) => {
+          const durations = [...pool.durations].sort((a, b) => a - b);
+          return [
+            pool.name,
+            String(pool.workers),
+            String(pool.submitted),
+            String(pool.done),
+            String(pool.failed),
+            formatDuration(percentile(durations, 0.5)),
+            formatDuration(durations.length > 0 ? durations[durations.length - 1] : 0),
+            String(pool.callbacks),
+          ];
+        }),
+      ),
+    );
+    for (const pool of pools) for (const error of pool.errors) out.push(`  ${pool.name} ${error}`);
   }
 
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];

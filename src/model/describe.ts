@@ -197,3 +197,24 @@ export function describeLifetime(
   const code = exitCode === null ? "" : ` and exited with code ${exitCode}`;
   return `${naming.process(p)} ran${from} to ${formatInstant(exitedAt)}${code}`;
 }
+
+/** A pool task on its worker's lane. */
+export function describeTask(
+  events: readonly TraceEvent[],
+  ref: number,
+  submitRef: number,
+  naming: Naming,
+): string {
+  const done = events[ref];
+  if (done.type !== "pool.done") return "a pool task";
+  const submit = submitRef >= 0 ? events[submitRef] : undefined;
+  const what =
+    submit && submit.type === "pool.submit"
+      ? ` (${submit.fn.replace(/^.*[/\\]/, "")}${submit.items > 1 ? `, ${submit.items} items` : ""})`
+      : "";
+  const worker = done.workerPid === undefined ? done.p : naming.processOfPid(done.workerPid);
+  const who = worker === undefined ? "A worker" : `P${worker}`;
+  const outcome = done.ok ? "" : done.error ? `, and it failed: ${done.error}` : ", and it failed";
+  const submitted = submit ? at(locationOf(submit)) : "";
+  return `${who} ran task ${done.task} of ${naming.object(done.obj)}${what} for ${formatDuration(done.duration)}${outcome}${submitted}`;
+}

@@ -15,6 +15,7 @@ const prefixes: Record<ObjectKind, string> = {
   barrier: "Barrier",
   value: "Value",
   array: "Array",
+  pool: "Pool",
 };
 
 export class ObjectNames {
@@ -22,8 +23,12 @@ export class ObjectNames {
   private readonly counters = new Map<string, number>();
   private readonly pipeBases = new Map<string, string>();
 
-  add(obj: string, kind: ObjectKind): void {
+  add(obj: string, kind: ObjectKind, owner?: { owner?: string; role?: string }): void {
     if (this.names.has(obj)) return;
+    if (owner?.owner && owner.role) {
+      this.names.set(obj, `${this.get(owner.owner)} ${owner.role}`);
+      return;
+    }
     if (kind === "pipe") {
       // Both ends of one Pipe() share a number: Pipe1 (end a), Pipe1 (end b).
       const base = obj.slice(0, -1);

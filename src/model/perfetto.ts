@@ -43,7 +43,7 @@ export function toChromeTrace(events: TraceEvent[]): {
     if (event.type === "process.spawn") pidOf.set(event.child, event.pid);
     if (event.type === "process.start") pidOf.set(event.p, event.pid);
     if (event.type === "object.create") {
-      names.add(event.obj, event.kind);
+      names.add(event.obj, event.kind, event);
       kinds.set(
         event.obj,
         event.kind === "pipe" ? "pipe" : event.kind === "lock" ? "lock" : "queue",

@@ -89,6 +89,23 @@ export interface SignalRow {
   wakes: Map<string, number>;
 }
 
+/** A pool's work: tasks submitted, finished and failed, and how long each took. */
+export interface PoolRow {
+  obj: string;
+  name: string;
+  workers: number;
+  submitted: number;
+  done: number;
+  failed: number;
+  /** Worker time of each finished task (ns). */
+  durations: number[];
+  callbacks: number;
+  /** Tasks submitted and not finished yet. */
+  pending: number;
+  /** Lines of the failures, first few. */
+  errors: string[];
+}
+
 export interface LockSummary {
   obj: string;
   name: string;
@@ -110,6 +127,7 @@ export class RunModel {
   readonly flows = new Map<string, FlowRow>();
   readonly locks = new Map<string, LockRow>();
   readonly signals = new Map<string, SignalRow>();
+  readonly pools = new Map<string, PoolRow>();
   /** Lock-order edges seen: "A>B" means some process took B while holding A. */
   private readonly lockOrder = new Map<string, { p: number; loc?: string }>();
   private readonly heldByProcess = new Map<number, string[]>();
@@ -117,6 +135,7 @@ export class RunModel {
   readonly warnings: Array<{ t: number; p: number; code: string; message: string }> = [];
   readonly deadlocks: DeadlockEvent[] = [];
   private readonly pidToNumber = new Map<number, number>();
+  private readonly routeNames = new Map<number, string>();
   dropped = 0;
   endedAt: number | null = null;
   exitCode: number | null = null;
@@ -167,9 +186,10 @@ export class RunModel {
         return;
       }
       case "object.create":
-        this.names.add(event.obj, event.kind);
+        this.names.add(event.obj, event.kind, event);
         if (PERMIT_KINDS.has(event.kind)) this.lock(event.obj, event.kind, event.value ?? 1);
         else if (SIGNAL_KINDS.has(event.kind)) this.signal(event.obj, event.kind);
+        else if (event.kind === "pool") this.pool(event.obj).workers = event.value ?? 0;
         else if (event.kind !== "value" && event.kind !== "array") this.flow(event.obj, event.kind);
         return;
       case "message.send": {
@@ -184,8 +204,8 @@ export class RunModel {
         flow.receives++;
         flow.pending = Math.max(0, flow.pending - 1);
         flow.bytes += event.size;
-        const sender = Number(event.msg.split(":")[0]);
-        const route = `${processLabel(sender)}→${processLabel(event.p)}`;
+        // The id is "<sender>:<seq>": parseInt stops at the colon, without a split.
+        const route = this.route(parseInt(event.msg, 10), event.p);
         flow.routes.set(route, (flow.routes.get(route) ?? 0) + 1);
         this.process(event.p).received++;
         return;
@@ -231,6 +251,30 @@ export class RunModel {
       }
       case "sync.signal":
         this.signal(event.obj).signals++;
+        return;
+      case "pool.submit": {
+        const pool = this.pool(event.obj);
+        pool.submitted++;
+        pool.pending++;
+        return;
+      }
+      case "pool.start":
+        return;
+      case "pool.done": {
+        const pool = this.pool(event.obj);
+        pool.pending = Math.max(0, pool.pending - 1);
+        if (event.ok) {
+          pool.done++;
+          pool.durations.push(event.duration);
+        } else {
+          pool.failed++;
+          if (event.error && pool.errors.length < 5)
+            pool.errors.push(`task ${event.task}: ${event.error}`);
+        }
+        return;
+      }
+      case "pool.callback":
+        this.pool(event.obj).callbacks++;
         return;
       case "lock.timeout":
         this.lock(event.obj).timeouts++;
@@ -313,6 +357,17 @@ export class RunModel {
     });
   }
 
+  /** "P2→P1", made once per pair: a million messages need not build a million strings. */
+  private route(sender: number, receiver: number): string {
+    const key = sender * 0x100000 + receiver;
+    let route = this.routeNames.get(key);
+    if (route === undefined) {
+      route = `${processLabel(sender)}→${processLabel(receiver)}`;
+      this.routeNames.set(key, route);
+    }
+    return route;
+  }
+
   private process(number: number): ProcessRow {
     let row = this.processes.get(number);
     if (!row) {
@@ -390,6 +445,27 @@ export class RunModel {
   }
 
   private readonly invertedPairs = new Set<string>();
+
+  private pool(obj: string): PoolRow {
+    let row = this.pools.get(obj);
+    if (!row) {
+      this.names.add(obj, "pool");
+      row = {
+        obj,
+        name: this.names.get(obj),
+        workers: 0,
+        submitted: 0,
+        done: 0,
+        failed: 0,
+        durations: [],
+        callbacks: 0,
+        pending: 0,
+        errors: [],
+      };
+      this.pools.set(obj, row);
+    }
+    return row;
+  }
 
   private signal(obj: string, kind: ObjectKind = "event"): SignalRow {
     let row = this.signals.get(obj);

@@ -14,6 +14,8 @@ export class SpanColumn {
   private ends = new Float64Array(initialCapacity);
   /** Largest end among spans 0..i: non-decreasing, so it can be binary searched. */
   private reach = new Float64Array(initialCapacity);
+  /** Sum of the durations of spans 0..i: how much of a merged group is really covered. */
+  private covered = new Float64Array(initialCapacity);
   private firstRefs = new Int32Array(initialCapacity);
   private secondRefs = new Int32Array(initialCapacity);
   private count = 0;
@@ -58,7 +60,9 @@ export class SpanColumn {
     this.secondRefs[index] = secondRef;
     this.count++;
     for (let i = index; i < this.count; i++) {
+      const duration = this.ends[i] - this.starts[i];
       this.reach[i] = i === 0 ? this.ends[i] : Math.max(this.reach[i - 1], this.ends[i]);
+      this.covered[i] = i === 0 ? duration : this.covered[i - 1] + duration;
     }
   }
 
@@ -87,15 +91,43 @@ export class SpanColumn {
   }
 
   /**
+   * Like `firstStartingAfter`, for an answer known to be at `from` or later and usually
+   * close to it: growing steps, then a binary search, so a group that grows one span at a
+   * time costs one comparison per span rather than a search of the whole column.
+   */
+  private gallopStartingAfter(time: number, from: number): number {
+    let low = from;
+    let bound = 1;
+    while (low + bound <= this.count && this.starts[low + bound - 1] <= time) {
+      low += bound;
+      bound *= 2;
+    }
+    let high = Math.min(this.count, low + bound);
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.starts[middle] <= time) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /**
    * Calls `draw` once per group of spans that touch or lie closer than `gap` to each other,
-   * within [from, to]. Each group costs a couple of binary searches, so the work is bounded
-   * by the number of pixels on screen, not by the number of spans.
+   * within [from, to], with the share of the group's time its spans really cover (many
+   * short waits a pixel apart are not one long wait). Each group costs a couple of binary
+   * searches, so the work is bounded by the pixels on screen, not by the number of spans.
    */
   forEachMerged(
     from: number,
     to: number,
     gap: number,
-    draw: (start: number, end: number, firstIndex: number, spanCount: number) => void,
+    draw: (
+      start: number,
+      end: number,
+      coverage: number,
+      firstIndex: number,
+      spanCount: number,
+    ) => void,
   ): void {
     let index = this.firstEndingAtOrAfter(from);
     while (index < this.count && this.starts[index] <= to) {
@@ -107,12 +139,20 @@ export class SpanColumn {
       let groupEnd = this.ends[index];
       let next = index + 1;
       for (;;) {
-        const after = this.firstStartingAfter(groupEnd + gap);
+        const after = this.gallopStartingAfter(groupEnd + gap, next);
         if (after <= next) break;
         groupEnd = Math.max(groupEnd, this.reach[after - 1]);
         next = after;
       }
-      draw(groupStart, groupEnd, index, next - index);
+      const length = groupEnd - groupStart;
+      const covered = this.covered[next - 1] - (index === 0 ? 0 : this.covered[index - 1]);
+      draw(
+        groupStart,
+        groupEnd,
+        length <= 0 ? 1 : Math.min(1, covered / length),
+        index,
+        next - index,
+      );
       index = next;
     }
   }
@@ -131,6 +171,7 @@ export class SpanColumn {
     this.starts = copyInto(new Float64Array(size), this.starts);
     this.ends = copyInto(new Float64Array(size), this.ends);
     this.reach = copyInto(new Float64Array(size), this.reach);
+    this.covered = copyInto(new Float64Array(size), this.covered);
     this.firstRefs = copyInto(new Int32Array(size), this.firstRefs);
     this.secondRefs = copyInto(new Int32Array(size), this.secondRefs);
   }

@@ -29,6 +29,9 @@ export class Lane {
   readonly lockWaits = new SpanColumn();
   /** Holding a lock: from grant to release. */
   readonly lockHolds = new SpanColumn();
+  /** Pool tasks this process ran as a worker, and those that failed. */
+  readonly tasks = new SpanColumn();
+  readonly failedTasks = new SpanColumn();
   /** Object id → open wait (one blocking call per object at a time). */
   readonly openWaits = new Map<ObjectId, OpenSpan>();
   /** Lock id → open hold. */
@@ -63,6 +66,8 @@ export class TimelineModel {
   private readonly unpairedSends = new Map<string, number>();
   private readonly unpairedReceives = new Map<string, number>();
   private readonly pidToProcess = new Map<number, ProcessNumber>();
+  /** "<pool>:<task>" → index of its submit event. */
+  private readonly submits = new Map<string, number>();
 
   /** `events` is the run's event list and `index` the position of `event` in it. */
   add(event: TraceEvent, index: number, events: readonly TraceEvent[]): void {
@@ -110,6 +115,20 @@ export class TimelineModel {
       case "sync.wait":
         this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
         return;
+      case "pool.submit":
+        this.submits.set(`${event.obj}:${event.task}`, index);
+        return;
+      case "pool.done": {
+        // Recorded by the owner when the worker died: the task belongs on the worker's lane.
+        const worker =
+          event.workerPid === undefined ? event.p : this.pidToProcess.get(event.workerPid);
+        if (worker === undefined) return;
+        const lane = this.lane(worker);
+        const column = event.ok ? lane.tasks : lane.failedTasks;
+        const submit = this.submits.get(`${event.obj}:${event.task}`) ?? -1;
+        column.insert(event.t - event.duration, event.t, index, submit);
+        return;
+      }
       case "lock.request":
         this.lane(event.p).openWaits.set(event.obj, {
           obj: event.obj,
@@ -157,10 +176,17 @@ export class TimelineModel {
     return waiting.sort((a, b) => a.start - b.start).map((waiter) => waiter.p);
   }
 
-  /** The process holding lock `obj` now, if any. */
+  /** The process holding lock `obj` now, if any (the first, for a semaphore). */
   holderOf(obj: ObjectId): ProcessNumber | null {
     for (const lane of this.lanes.values()) if (lane.openHolds.has(obj)) return lane.process;
     return null;
+  }
+
+  /** Every process holding `obj` now: one for a lock, several for a semaphore. */
+  holdersOf(obj: ObjectId): ProcessNumber[] {
+    const holders: ProcessNumber[] = [];
+    for (const lane of this.lanes.values()) if (lane.openHolds.has(obj)) holders.push(lane.process);
+    return holders;
   }
 
   lane(process: ProcessNumber): Lane {

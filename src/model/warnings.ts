@@ -3,13 +3,7 @@
  * (a deadlock, a child never joined, items left in a queue, lost events), plus the
  * warnings the runtime itself recorded. The runtime only records facts; these decide.
  */
-import type {
-  DeadlockEvent,
-  ObjectId,
-  ProcessNumber,
-  SourceLocation,
-  TraceEvent,
-} from "../protocol/trace";
+import type { ObjectId, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
 import type { FlowLevels } from "./flow-levels";
 import type { RunModel } from "./run-model";
 import type { TimelineModel } from "./timeline";
@@ -41,8 +35,6 @@ export interface WarningInputs {
   timeline: TimelineModel;
   levels: FlowLevels;
   events: readonly TraceEvent[];
-  /** Deadlocks the runtime reported. */
-  deadlocks: readonly DeadlockEvent[];
   /** Whether the run has ended: some rules only make sense then. */
   ended: boolean;
 }
@@ -51,8 +43,8 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   const { model, timeline, levels, events, ended } = inputs;
   // The runtime's report sees every kind of wait; the panel's own rule only locks.
   const out: PanelWarning[] =
-    inputs.deadlocks.length > 0
-      ? inputs.deadlocks.map((event, index) => ({
+    model.deadlocks.length > 0
+      ? model.deadlocks.map((event, index) => ({
           key: `deadlock-reported:${index}`,
           severity: "error" as const,
           title: "Deadlock",
@@ -71,6 +63,8 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   }
   const reported = new Set<string>();
   model.warnings.forEach((warning, index) => {
+    // Deadlocks are listed above, with their own title.
+    if (warning.code === "deadlock") return;
     reported.add(`${warning.code}:${warning.p}`);
     out.push({
       key: `runtime:${index}`,

@@ -40,7 +40,8 @@ export type ObjectKind =
   | "condition"
   | "barrier"
   | "value"
-  | "array";
+  | "array"
+  | "pool";
 
 interface EventBase {
   /** When it happened (ns since run start). */
@@ -132,6 +133,9 @@ export interface ObjectCreateEvent extends EventBase {
   value?: number;
   /** For a condition: its lock. */
   lock?: ObjectId;
+  /** For an object the runtime made for another (a pool's queues): that object, and what for. */
+  owner?: ObjectId;
+  role?: string;
   /** For a shared value or array: its typecode ('i', 'd'…) and length. */
   typecode?: string;
   length?: number;
@@ -246,6 +250,47 @@ export interface SyncSignalEvent extends EventBase {
   loc?: SourceLocation;
 }
 
+/** Work handed to a pool (one task; a `map` chunk of `items` calls is one task). */
+export interface PoolSubmitEvent extends EventBase {
+  type: "pool.submit";
+  obj: ObjectId;
+  task: number;
+  /** `module#export` of the function. */
+  fn: string;
+  items: number;
+  loc?: SourceLocation;
+}
+
+/** A worker (`p`) began a task. */
+export interface PoolStartEvent extends EventBase {
+  type: "pool.start";
+  obj: ObjectId;
+  task: number;
+}
+
+/** A task ended: in its worker (`p`), or in the pool's owner when its worker died. */
+export interface PoolDoneEvent extends EventBase {
+  type: "pool.done";
+  obj: ObjectId;
+  task: number;
+  ok: boolean;
+  /** Time the worker spent on it (0 when the worker died). */
+  duration: Nanos;
+  /** What went wrong, in one line. */
+  error?: string;
+  /** The worker's OS pid, when the event is not recorded by the worker itself. */
+  workerPid?: number;
+}
+
+/** A result handed to the program: a callback run, or a result awaited. */
+export interface PoolCallbackEvent extends EventBase {
+  type: "pool.callback";
+  obj: ObjectId;
+  task: number;
+  ok: boolean;
+  duration: Nanos;
+}
+
 export interface DroppedEvent extends EventBase {
   type: "trace.dropped";
   /** Events this process could not record since its last report. */
@@ -307,6 +352,10 @@ export type TraceEvent =
   | ResourceSampleEvent
   | SyncWaitEvent
   | SyncSignalEvent
+  | PoolSubmitEvent
+  | PoolStartEvent
+  | PoolDoneEvent
+  | PoolCallbackEvent
   | DroppedEvent
   | WarningEvent
   | DeadlockEvent;
@@ -333,6 +382,10 @@ const EVENT_TYPE_TABLE: Record<TraceEventType, true> = {
   "lock.timeout": true,
   "sync.wait": true,
   "sync.signal": true,
+  "pool.submit": true,
+  "pool.start": true,
+  "pool.done": true,
+  "pool.callback": true,
   "resource.sample": true,
   "trace.dropped": true,
   warning: true,

@@ -14,6 +14,16 @@ export interface FunctionRef {
 }
 
 const known = new WeakMap<object, FunctionRef>();
+
+/** Module name of the runtime's own targets (a pool worker's loop, a manager's server). */
+const INTERNAL_MODULE = "procscope:internal";
+const internals = new Map<string, (...args: never[]) => unknown>();
+
+/** Makes a runtime function startable as a process target in every process of a run. */
+export function registerInternalTarget(name: string, fn: (...args: never[]) => unknown): void {
+  internals.set(name, fn);
+  known.set(fn, { module: INTERNAL_MODULE, name });
+}
 const runtimeDir = path.dirname(__filename);
 
 function isProgramModule(filename: string): boolean {
@@ -76,6 +86,11 @@ export function referenceOf(fn: unknown, role: string): FunctionRef {
 
 /** In a child: loads the module and returns the export. */
 export function resolveReference(ref: FunctionRef): (...args: unknown[]) => unknown {
+  if (ref.module === INTERNAL_MODULE) {
+    const internal = internals.get(ref.name);
+    if (!internal) throw new PicklingError(`no internal procscope target '${ref.name}'`);
+    return internal as (...args: unknown[]) => unknown;
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(ref.module) as
     Record<string, unknown> | ((...args: unknown[]) => unknown);

@@ -24,6 +24,8 @@ export { Condition } from "./sync/condition";
 export { Barrier, type BarrierOptions } from "./sync/barrier";
 export { Value, SharedArray } from "./sync/shared-value";
 export type { AcquireOptions } from "./sync/permits";
+export { Pool, type PoolOptions, type ApplyOptions } from "./pool/pool";
+export { AsyncResult } from "./pool/async-result";
 export type { TakeOptions as GetOptions } from "./channel-reader";
 export {
   TimeoutError,

@@ -14,13 +14,15 @@ import { ValueError } from "./errors";
 import { callerLocation } from "./callsite";
 import { collectSharedHandles } from "./handles";
 import { noteBlockingCall } from "./sync/held";
-import type { ProcessJoinEvent } from "../protocol/trace";
+import type { ProcessJoinEvent, ProcessRole } from "../protocol/trace";
 
 export interface ProcessOptions<A extends unknown[]> {
   target: (...args: A) => unknown;
   args?: A;
   name?: string;
   daemon?: boolean;
+  /** @internal What the process is for, as shown in the process tree (pools, managers). */
+  role?: ProcessRole;
 }
 
 /** What a child needs to know to become itself (passed in its environment). */
@@ -46,6 +48,8 @@ export class Process<A extends unknown[] = unknown[]> {
   private readonly identity: number[];
   private exited: Promise<void> | null = null;
   private closed = false;
+  /** @internal */
+  readonly role: ProcessRole;
 
   constructor(options: ProcessOptions<A>) {
     if (!options || typeof options !== "object") {
@@ -56,6 +60,13 @@ export class Process<A extends unknown[] = unknown[]> {
     this.identity = [...context.info.identity, ++context.childCounter];
     this.name = options.name ?? `Process-${this.identity.join(":")}`;
     this.daemon = options.daemon ?? context.info.daemon;
+    this.role = options.role ?? "process";
+  }
+
+  /** @internal Resolves when the started process has ended (its exit code is set). */
+  whenExited(): Promise<void> {
+    if (!this.exited) throw new ValueError(`${this.name} was never started`);
+    return this.exited;
   }
 
   get pid(): number | null {
@@ -107,6 +118,7 @@ export class Process<A extends unknown[] = unknown[]> {
         name: this.name,
         target: describeReference(ref),
         daemon: this.daemon,
+        role: this.role,
         t: context.now(),
         loc,
         handles: shared,

@@ -2,7 +2,7 @@
  * `Queue`, `JoinableQueue` and `SimpleQueue`: Python's process-safe FIFO queues.
  * Items live in the hub; see channel-reader.ts and hub/channels.ts for how they move.
  */
-import { context, record } from "./context";
+import { context } from "./context";
 import { ChannelReader, type TakeOptions } from "./channel-reader";
 import {
   sendMessage,
@@ -13,9 +13,9 @@ import {
 } from "./channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, Full, ValueError } from "./errors";
-import { callerLocation } from "./callsite";
+import { createObject } from "./objects";
 import { TraceSite } from "./recorder";
-import type { ObjectCreateEvent, ObjectKind } from "../protocol/trace";
+import type { ObjectKind } from "../protocol/trace";
 
 export interface PutOptions {
   block?: boolean;
@@ -43,16 +43,7 @@ class BaseQueue<T> {
       this.id = existing;
       return;
     }
-    this.id = context.nextObjectId();
-    void context.ensureConnected();
-    context.client.send({ type: "channel", obj: this.id, maxsize, pipe: false });
-    record<ObjectCreateEvent>({
-      type: "object.create",
-      obj: this.id,
-      kind,
-      maxsize,
-      loc: context.tracing ? callerLocation() : undefined,
-    });
+    this.id = createObject(kind, { type: "channel", maxsize, pipe: false }, { maxsize });
   }
 
   /** Puts `item` at the tail. On a bounded queue, waits for room (or rejects `Full`). */

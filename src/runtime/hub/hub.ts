@@ -14,7 +14,7 @@ import { Channel, type ChannelEvents } from "./channels";
 import { SyncObjects } from "./sync-objects";
 import { findDeadlock, type DeadlockEntry } from "./deadlock";
 import { Peer } from "./peer";
-import type { TraceEvent } from "../../protocol/trace";
+import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
 
 /** How soon after a wait begins the hub looks for a deadlock, and how often after. */
@@ -304,7 +304,7 @@ export class Hub implements ChannelEvents {
       name: h.name as string,
       target: h.target as string,
       daemon: h.daemon as boolean,
-      role: "process",
+      role: (h.role as ProcessRole | undefined) ?? "process",
       loc: h.loc as string | undefined,
     });
     for (const obj of (h.handles as string[] | undefined) ?? []) {

@@ -5,7 +5,8 @@ import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { BrokenBarrierError, ValueError } from "../errors";
 import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
-import { createObject, recordSignal, recordWait } from "./waits";
+import { createObject } from "../objects";
+import { recordSignal, recordWait } from "./waits";
 
 export interface BarrierOptions {
   /** Default timeout of `wait`, in seconds. */

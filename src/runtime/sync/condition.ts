@@ -11,7 +11,8 @@ import { callerLocation } from "../callsite";
 import { Lock, RLock } from "./lock";
 import type { AcquireOptions } from "./permits";
 import { noteBlockingCall } from "./held";
-import { createObject, recordSignal, recordWait } from "./waits";
+import { createObject } from "../objects";
+import { recordSignal, recordWait } from "./waits";
 
 export class Condition {
   readonly id: string;

@@ -4,7 +4,8 @@ import { requestWithTimeout } from "../channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
-import { createObject, recordSignal, recordWait } from "./waits";
+import { createObject } from "../objects";
+import { recordSignal, recordWait } from "./waits";
 
 export class Event {
   readonly id: string;

@@ -15,7 +15,7 @@ import { ValueError } from "../errors";
 import { callerLocation } from "../callsite";
 import { TraceSite } from "../recorder";
 import { noteHeld } from "./held";
-import { createObject } from "./waits";
+import { createObject } from "../objects";
 import type {
   LockAcquiredEvent,
   LockReleasedEvent,

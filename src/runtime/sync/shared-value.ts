@@ -6,7 +6,7 @@ import { context } from "../context";
 import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
 import { ValueError } from "../errors";
 import { RLock } from "./lock";
-import { createObject } from "./waits";
+import { createObject } from "../objects";
 
 /** Python's typecodes and how a value is coerced into each, as ctypes would store it. */
 const coercers: Record<string, (x: unknown) => unknown> = {

@@ -1,0 +1,475 @@
+/**
+ * `Pool`: Python's process pool. Each worker has its own inbox; the pool hands a worker at
+ * most `PREFETCH` tasks at a time (so a slow task does not hold up work others could do)
+ * and reads every result from one result queue. Unlike Python's pool, a worker that dies
+ * never hangs it: the task it was running rejects with `ProcessError`, the tasks queued
+ * behind it go to other workers, and a new worker takes its place.
+ */
+import * as os from "node:os";
+import { context, record } from "../context";
+import { Process, cpuCount } from "../process";
+import { Queue } from "../queue";
+import { referenceOf, describeReference, type FunctionRef } from "../functions";
+import { walkValue } from "../clone";
+import { ProcessError, ValueError, reviveError } from "../errors";
+import { callerLocation } from "../callsite";
+import { createObject, ownedBy } from "../objects";
+import { AsyncResult } from "./async-result";
+import { poolWorker, type WorkerSettings } from "./worker";
+import { STOP, type ResultMessage, type TaskMessage } from "./messages";
+import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../protocol/trace";
+
+/** Tasks handed to one worker ahead of its results. */
+const PREFETCH = 2;
+
+export interface PoolOptions {
+  initializer?: (...args: never[]) => unknown;
+  initargs?: unknown[];
+  /** A worker is replaced by a fresh one after this many tasks. */
+  maxtasksperchild?: number;
+}
+
+export interface ApplyOptions<T> {
+  /** Called in this process with the result. */
+  callback?: (result: T) => void;
+  /** Called in this process with the error. */
+  errorCallback?: (error: Error) => void;
+}
+
+interface Task {
+  id: number;
+  fn: FunctionRef;
+  calls: unknown[][];
+  settle(ok: boolean, values: unknown[] | undefined, error: Error | undefined): void;
+}
+
+interface WorkerSlot {
+  number: number;
+  process: Process;
+  inbox: Queue<TaskMessage | null>;
+  /** Tasks handed to this worker, oldest (the running one) first. */
+  outstanding: Task[];
+  stopping: boolean;
+}
+
+type PoolState = "run" | "close" | "terminate";
+
+let poolWorkerCounter = 0;
+
+export class Pool {
+  readonly id: string;
+  readonly processes: number;
+  private state: PoolState = "run";
+  private readonly settings: Omit<WorkerSettings, "worker">;
+  private readonly maxtasks: number | null;
+  private readonly workers = new Set<WorkerSlot>();
+  private readonly pending: Task[] = [];
+  private readonly inFlight = new Map<number, { task: Task; worker: WorkerSlot }>();
+  private readonly results: Queue<ResultMessage>;
+  private nextTask = 1;
+  private pumping = false;
+  /** Results handled so far, and who waits for that count to reach a mark. */
+  private handled = 0;
+  private handledWaiters: Array<{ mark: number; wake(): void }> = [];
+  private readonly exits: Promise<void>[] = [];
+
+  constructor(processes: number = cpuCount(), options: PoolOptions = {}) {
+    if (!Number.isInteger(processes) || processes < 1) {
+      throw new ValueError(`a pool needs at least one process, got ${String(processes)}`);
+    }
+    const maxtasks = options.maxtasksperchild;
+    if (maxtasks !== undefined && (!Number.isInteger(maxtasks) || maxtasks < 1)) {
+      throw new ValueError(`maxtasksperchild must be a positive integer, got ${String(maxtasks)}`);
+    }
+    this.processes = processes;
+    this.maxtasks = maxtasks ?? null;
+    const initializer = options.initializer
+      ? referenceOf(options.initializer, "the pool's initializer")
+      : null;
+    const initargs = options.initargs ?? [];
+    walkValue(initargs, "initargs", "pass", new Map(), 0);
+    this.id = createObject("pool", { type: "pool" }, { value: processes });
+    this.results = ownedBy(this.id, "results", () => new Queue<ResultMessage>());
+    this.settings = { pool: this.id, initializer, initargs, maxtasks: this.maxtasks };
+    for (let i = 0; i < processes; i++) this.spawnWorker();
+  }
+
+  /** Runs `fn(...args)` in a worker and resolves with its result. */
+  async apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A): Promise<Awaited<R>> {
+    return this.applyAsync(fn, args).get();
+  }
+
+  applyAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args: A = [] as unknown as A,
+    options: ApplyOptions<Awaited<R>> = {},
+  ): AsyncResult<Awaited<R>> {
+    const result = new AsyncResult<Awaited<R>>();
+    const task = this.submit(fn, [args], (ok, values, error) => {
+      const value = values?.[0] as Awaited<R>;
+      result.settle(ok, value, error);
+      if (ok) this.runCallback(task, options.callback, value);
+      else this.runCallback(task, options.errorCallback, error!);
+    });
+    return result;
+  }
+
+  async map<T, R>(
+    fn: (item: T) => R,
+    iterable: Iterable<T>,
+    chunksize?: number,
+  ): Promise<Awaited<R>[]> {
+    return this.mapAsync(fn, iterable, chunksize).get();
+  }
+
+  mapAsync<T, R>(
+    fn: (item: T) => R,
+    iterable: Iterable<T>,
+    chunksize?: number,
+    options: ApplyOptions<Awaited<R>[]> = {},
+  ): AsyncResult<Awaited<R>[]> {
+    return this.mapCalls(
+      fn as (...args: unknown[]) => R,
+      [...iterable].map((item) => [item]),
+      chunksize,
+      options,
+    );
+  }
+
+  async starmap<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    argsList: Iterable<A>,
+    chunksize?: number,
+  ): Promise<Awaited<R>[]> {
+    return this.starmapAsync(fn, argsList, chunksize).get();
+  }
+
+  starmapAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    argsList: Iterable<A>,
+    chunksize?: number,
+    options: ApplyOptions<Awaited<R>[]> = {},
+  ): AsyncResult<Awaited<R>[]> {
+    return this.mapCalls(fn as (...args: unknown[]) => R, [...argsList], chunksize, options);
+  }
+
+  /** Results in order, as they become available (Python's `imap`). */
+  imap<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksize = 1): AsyncIterable<Awaited<R>> {
+    const chunks = this.submitChunks(
+      fn as (...args: unknown[]) => R,
+      [...iterable].map((item) => [item]),
+      chunksize,
+    );
+    return {
+      async *[Symbol.asyncIterator]() {
+        for (const chunk of chunks) yield* (await chunk) as Awaited<R>[];
+      },
+    };
+  }
+
+  /** Results in the order they finish (Python's `imap_unordered`). */
+  imapUnordered<T, R>(
+    fn: (item: T) => R,
+    iterable: Iterable<T>,
+    chunksize = 1,
+  ): AsyncIterable<Awaited<R>> {
+    const chunks = this.submitChunks(
+      fn as (...args: unknown[]) => R,
+      [...iterable].map((item) => [item]),
+      chunksize,
+    );
+    return {
+      async *[Symbol.asyncIterator]() {
+        const waiting = new Map(
+          chunks.map((chunk, index) => [index, chunk.then((values) => ({ index, values }))]),
+        );
+        while (waiting.size > 0) {
+          const { index, values } = await Promise.race(waiting.values());
+          waiting.delete(index);
+          yield* values as Awaited<R>[];
+        }
+      },
+    };
+  }
+
+  /** No more tasks: the workers finish what is queued, then exit. */
+  close(): void {
+    if (this.state === "run") this.state = "close";
+    this.stopIdleWorkers();
+  }
+
+  /** Stops the workers now; work not finished rejects. */
+  terminate(): void {
+    if (this.state === "terminate") return;
+    this.state = "terminate";
+    const error = new ValueError("the pool was terminated before this task finished");
+    for (const task of this.pending.splice(0)) task.settle(false, undefined, error);
+    for (const { task } of this.inFlight.values()) task.settle(false, undefined, error);
+    this.inFlight.clear();
+    for (const worker of this.workers) {
+      worker.outstanding.length = 0;
+      worker.process.terminate();
+    }
+  }
+
+  /** Waits for every worker to exit; only after `close()` or `terminate()`, as in Python. */
+  async join(): Promise<void> {
+    if (this.state === "run") throw new ValueError("join() needs close() or terminate() first");
+    while (this.workers.size > 0 || this.exits.length > 0) {
+      await Promise.all(this.exits.splice(0));
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.terminate();
+    await this.join();
+  }
+
+  private mapCalls<R>(
+    fn: (...args: unknown[]) => R,
+    calls: unknown[][],
+    chunksize: number | undefined,
+    options: ApplyOptions<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    const result = new AsyncResult<Awaited<R>[]>();
+    const first = this.nextTask;
+    Promise.all(
+      this.submitChunks(fn, calls, chunksize ?? this.defaultChunksize(calls.length)),
+    ).then(
+      (chunks) => {
+        const values = chunks.flat() as Awaited<R>[];
+        result.settle(true, values, undefined);
+        this.runCallback(first, options.callback, values);
+      },
+      (error: Error) => {
+        result.settle(false, undefined, error);
+        this.runCallback(first, options.errorCallback, error);
+      },
+    );
+    return result;
+  }
+
+  /** Python's default: about four chunks per worker. */
+  private defaultChunksize(length: number): number {
+    if (length === 0) return 1;
+    const chunksize = Math.floor(length / (this.processes * 4));
+    return Math.max(1, length % (this.processes * 4) ? chunksize + 1 : chunksize);
+  }
+
+  private submitChunks<R>(
+    fn: (...args: unknown[]) => R,
+    calls: unknown[][],
+    chunksize: number,
+  ): Promise<unknown[]>[] {
+    if (!Number.isInteger(chunksize) || chunksize < 1) {
+      throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
+    }
+    const chunks: Promise<unknown[]>[] = [];
+    for (let i = 0; i < calls.length; i += chunksize) {
+      chunks.push(
+        new Promise((resolve, reject) =>
+          this.submit(fn, calls.slice(i, i + chunksize), (ok, values, error) =>
+            ok ? resolve(values!) : reject(error!),
+          ),
+        ),
+      );
+    }
+    // Rejections are handed to whoever awaits the results; none is left unhandled meanwhile.
+    for (const chunk of chunks) chunk.catch(() => undefined);
+    return chunks;
+  }
+
+  /** Queues one task; returns its number. */
+  private submit(
+    fn: (...args: never[]) => unknown,
+    calls: unknown[][],
+    settle: Task["settle"],
+  ): number {
+    if (this.state !== "run")
+      throw new ValueError("the pool is not running (close() or terminate() was called)");
+    const ref = referenceOf(fn, "the pool's function");
+    const id = this.nextTask++;
+    walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", new Map(), 0);
+    record<PoolSubmitEvent>({
+      type: "pool.submit",
+      obj: this.id,
+      task: id,
+      fn: describeReference(ref),
+      items: calls.length,
+      loc: context.tracing ? callerLocation() : undefined,
+    });
+    this.pending.push({ id, fn: ref, calls, settle });
+    this.dispatch();
+    return id;
+  }
+
+  private spawnWorker(): void {
+    const number = ++poolWorkerCounter;
+    const inbox = ownedBy(
+      this.id,
+      `tasks of PoolWorker-${number}`,
+      () => new Queue<TaskMessage | null>(),
+    );
+    const process = new Process({
+      target: poolWorker,
+      args: [{ ...this.settings, worker: number }, inbox, this.results],
+      name: `PoolWorker-${number}`,
+      daemon: true,
+      role: "pool-worker",
+    });
+    const slot: WorkerSlot = {
+      number,
+      process: process as unknown as Process,
+      inbox,
+      outstanding: [],
+      stopping: false,
+    };
+    this.workers.add(slot);
+    process.start();
+    this.exits.push(process.whenExited().then(() => this.workerExited(slot)));
+  }
+
+  /** Hands pending tasks to the least busy workers, up to `PREFETCH` each. */
+  private dispatch(): void {
+    while (this.pending.length > 0) {
+      let best: WorkerSlot | null = null;
+      for (const worker of this.workers) {
+        if (worker.stopping || worker.outstanding.length >= PREFETCH) continue;
+        if (!best || worker.outstanding.length < best.outstanding.length) best = worker;
+      }
+      if (!best) break;
+      const task = this.pending.shift()!;
+      best.outstanding.push(task);
+      this.inFlight.set(task.id, { task, worker: best });
+      void best.inbox.putNowait({ task: task.id, fn: task.fn, calls: task.calls });
+      if (this.maxtasks !== null) this.retireIfDone(best);
+    }
+    void this.pump();
+  }
+
+  /** A worker that will exit after its `maxtasksperchild` tasks gets no more. */
+  private retireIfDone(worker: WorkerSlot): void {
+    const handed = this.handedTo.get(worker) ?? 0;
+    this.handedTo.set(worker, handed + 1);
+    if (handed + 1 >= this.maxtasks!) worker.stopping = true;
+  }
+
+  private readonly handedTo = new Map<WorkerSlot, number>();
+
+  /** Reads results while any task is out. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.inFlight.size > 0) {
+        const result = await this.results.get();
+        this.handled++;
+        this.onResult(result);
+        this.wakeHandledWaiters();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private onResult(result: ResultMessage): void {
+    const entry = this.inFlight.get(result.task);
+    if (!entry) return;
+    this.inFlight.delete(result.task);
+    const index = entry.worker.outstanding.indexOf(entry.task);
+    if (index >= 0) entry.worker.outstanding.splice(index, 1);
+    if (result.ok) entry.task.settle(true, result.values, undefined);
+    else entry.task.settle(false, undefined, reviveError(result.error));
+    this.dispatch();
+    this.stopIdleWorkers();
+  }
+
+  /** After close(), workers with nothing left to do are told to stop. */
+  private stopIdleWorkers(): void {
+    if (this.state !== "close" || this.pending.length > 0) return;
+    for (const worker of this.workers) {
+      if (worker.outstanding.length === 0 && !worker.stopping) {
+        worker.stopping = true;
+        void worker.inbox.putNowait(STOP);
+      }
+    }
+  }
+
+  private async workerExited(worker: WorkerSlot): Promise<void> {
+    // Results the worker sent before it ended may still be on their way: let them arrive
+    // (the hub has them by now) before deciding which of its tasks are unfinished.
+    if (worker.outstanding.length > 0) {
+      const mark = this.handled + (await this.results.qsize().catch(() => 0));
+      if (this.handled < mark) {
+        await new Promise<void>((wake) => this.handledWaiters.push({ mark, wake }));
+      }
+    }
+    this.workers.delete(worker);
+    if (this.state === "terminate") return;
+    const code = worker.process.exitCode ?? 0;
+    const stranded = worker.outstanding.splice(0);
+    if (stranded.length > 0 && code !== 0) {
+      // The oldest task was running when the worker died: it fails; the rest go elsewhere.
+      const running = stranded.shift()!;
+      this.inFlight.delete(running.id);
+      const how = code < 0 ? `killed by signal ${-code}` : `exit code ${code}`;
+      const error = new ProcessError(
+        `pool worker ${worker.process.name} (pid ${worker.process.pid}) died (${how}) while running task ${running.id}`,
+        worker.process.pid,
+        code < 0 ? null : code,
+        code < 0 ? signalName(-code) : null,
+      );
+      record<PoolDoneEvent>({
+        type: "pool.done",
+        obj: this.id,
+        task: running.id,
+        ok: false,
+        duration: 0,
+        error: error.message,
+        workerPid: worker.process.pid ?? undefined,
+      });
+      running.settle(false, undefined, error);
+    }
+    for (const task of stranded.reverse()) {
+      this.inFlight.delete(task.id);
+      this.pending.unshift(task);
+    }
+    if (this.state === "run" || this.pending.length > 0) this.spawnWorker();
+    this.dispatch();
+    this.stopIdleWorkers();
+  }
+
+  private wakeHandledWaiters(): void {
+    if (this.handledWaiters.length === 0) return;
+    const ready = this.handledWaiters.filter((waiter) => this.handled >= waiter.mark);
+    this.handledWaiters = this.handledWaiters.filter((waiter) => this.handled < waiter.mark);
+    for (const waiter of ready) waiter.wake();
+  }
+
+  private runCallback<V>(task: number, callback: ((value: V) => void) | undefined, value: V): void {
+    if (!callback) return;
+    const started = context.now();
+    let ok = true;
+    try {
+      callback(value);
+    } catch (error) {
+      ok = false;
+      // As an exception in Python's result-handler thread: reported, and the pool goes on.
+      process.stderr.write(
+        `procscope: a pool callback threw: ${(error as Error).stack ?? String(error)}\n`,
+      );
+    }
+    record<PoolCallbackEvent>({
+      type: "pool.callback",
+      obj: this.id,
+      task,
+      ok,
+      duration: context.now() - started,
+    });
+  }
+}
+
+function signalName(number: number): string {
+  const found = Object.entries(os.constants.signals).find(([, value]) => value === number);
+  return found ? found[0] : `signal ${number}`;
+}

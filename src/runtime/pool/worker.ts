@@ -1,0 +1,79 @@
+/**
+ * The loop every pool worker runs: take a task from its own inbox, run its calls, put the
+ * result on the pool's result queue; stop on `STOP` or after `maxtasksperchild` tasks.
+ */
+import { context, record } from "../context";
+import { registerInternalTarget, resolveReference, type FunctionRef } from "../functions";
+import type { Queue } from "../queue";
+import type { PoolDoneEvent, PoolStartEvent } from "../../protocol/trace";
+import type { ResultMessage, TaskMessage } from "./messages";
+
+export interface WorkerSettings {
+  pool: string;
+  worker: number;
+  initializer: FunctionRef | null;
+  initargs: unknown[];
+  maxtasks: number | null;
+}
+
+export function errorData(error: unknown): { name: string; message: string; stack?: string } {
+  if (error instanceof Error)
+    return { name: error.name, message: error.message, stack: error.stack };
+  return { name: "Error", message: String(error) };
+}
+
+export async function poolWorker(
+  settings: WorkerSettings,
+  inbox: Queue<TaskMessage | null>,
+  results: Queue<ResultMessage>,
+): Promise<void> {
+  if (settings.initializer) await resolveReference(settings.initializer)(...settings.initargs);
+  const functions = new Map<string, (...args: unknown[]) => unknown>();
+  let done = 0;
+  for (;;) {
+    const message = await inbox.get();
+    if (message === null) return;
+    const key = `${message.fn.module}#${message.fn.name}`;
+    let fn = functions.get(key);
+    const started = context.now();
+    record<PoolStartEvent>({ type: "pool.start", obj: settings.pool, task: message.task });
+    let result: ResultMessage;
+    try {
+      if (!fn) {
+        fn = resolveReference(message.fn);
+        functions.set(key, fn);
+      }
+      const values: unknown[] = [];
+      for (const args of message.calls) values.push(await fn(...args));
+      result = { task: message.task, worker: settings.worker, ok: true, values };
+    } catch (error) {
+      result = { task: message.task, worker: settings.worker, ok: false, error: errorData(error) };
+    }
+    record<PoolDoneEvent>({
+      type: "pool.done",
+      obj: settings.pool,
+      task: message.task,
+      ok: result.ok,
+      duration: context.now() - started,
+      error: result.ok ? undefined : `${result.error.name}: ${result.error.message}`,
+    });
+    try {
+      await results.put(result);
+    } catch (error) {
+      // The value cannot cross back (a function in the result, say): report that instead.
+      await results.put({
+        task: message.task,
+        worker: settings.worker,
+        ok: false,
+        error: errorData(error),
+      });
+    }
+    // Hand the result to the OS now: if the next task kills this process, this one still
+    // arrives, and the pool blames the task that was really running.
+    context.client.flush();
+    done++;
+    if (settings.maxtasks !== null && done >= settings.maxtasks) return;
+  }
+}
+
+registerInternalTarget("poolWorker", poolWorker);
