@@ -12,6 +12,8 @@ export interface FrameStats {
   blocked: number;
   lockWaits: number;
   lockHolds: number;
+  /** Pool task bars (done and failed). */
+  tasks: number;
   arrows: number;
   /** 1 when every message in view was drawn, N when one in N was. */
   arrowStride: number;

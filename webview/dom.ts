@@ -49,3 +49,8 @@ export function button(
   node.addEventListener("click", onClick);
   return node;
 }
+
+/** 199986 → "199,986": counts read at a glance. */
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}

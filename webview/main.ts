@@ -63,6 +63,7 @@ function legend(): HTMLElement {
     ["blocked", "blocked"],
     ["lock-wait", "waiting for a lock"],
     ["lock-hold", "holding a lock"],
+    ["task", "pool task"],
     ["message", "message"],
   ];
   for (const [kind, label] of entries) {

@@ -9,7 +9,6 @@
 import { PANEL_PROTOCOL_VERSION, type RunInfo, type ToWebviewMessage } from "../src/protocol/panel";
 import {
   assertNever,
-  type DeadlockEvent,
   type ObjectId,
   type SourceLocation,
   type TraceEvent,
@@ -42,6 +41,10 @@ const knownTypes: Record<TraceEventType, true> = {
   "sync.wait": true,
   "sync.signal": true,
   deadlock: true,
+  "pool.submit": true,
+  "pool.start": true,
+  "pool.done": true,
+  "pool.callback": true,
   "trace.dropped": true,
   warning: true,
 };
@@ -63,8 +66,6 @@ export class PanelStore {
   resources = new ResourceSamples();
   /** Where each queue, pipe and lock was created in the user's code. */
   origins = new Map<ObjectId, SourceLocation>();
-  /** Deadlocks the runtime found (it sees queues and pipes too, not only locks). */
-  deadlocks: DeadlockEvent[] = [];
   /** Events of kinds this panel does not know (from a newer runtime), skipped. */
   skipped = 0;
   /** Bumped by every change that alters what is shown. */
@@ -80,7 +81,13 @@ export class PanelStore {
       case "snapshot":
         this.reset();
         this.run = message.run;
-        this.append(message.events);
+        // A million-event snapshot is kept as sent rather than copied, when it can be.
+        if (message.events.every((event) => Object.hasOwn(knownTypes, event.type))) {
+          this.events = message.events;
+          this.fold(0);
+        } else {
+          this.append(message.events);
+        }
         this.revision++;
         return { kind: "reset" };
       case "events": {
@@ -103,7 +110,7 @@ export class PanelStore {
 
   /** Whether there is anything to show. */
   get empty(): boolean {
-    return this.events.length === 0 && this.run === null;
+    return this.events.length === 0 && (this.run === null || this.run.state === "idle");
   }
 
   /** Whether the run is over (or was read from a file that says it ended). */
@@ -119,27 +126,29 @@ export class PanelStore {
     this.levels = new FlowLevels();
     this.resources = new ResourceSamples();
     this.origins = new Map();
-    this.deadlocks = [];
     this.skipped = 0;
   }
 
   private append(events: readonly TraceEvent[]): number {
-    let added = 0;
+    const from = this.events.length;
     for (const event of events) {
-      if (!Object.hasOwn(knownTypes, event.type)) {
-        this.skipped++;
-        continue;
-      }
-      const index = this.events.length;
-      this.events.push(event);
+      if (Object.hasOwn(knownTypes, event.type)) this.events.push(event);
+      else this.skipped++;
+    }
+    this.fold(from);
+    return this.events.length - from;
+  }
+
+  /** Folds the events from index `from` on into the models. */
+  private fold(from: number): void {
+    const events = this.events;
+    for (let index = from; index < events.length; index++) {
+      const event = events[index];
       this.model.add(event);
-      this.timeline.add(event, index, this.events);
+      this.timeline.add(event, index, events);
       this.levels.add(event);
       this.resources.add(event);
       if (event.type === "object.create" && event.loc) this.origins.set(event.obj, event.loc);
-      if (event.type === "deadlock") this.deadlocks.push(event);
-      added++;
     }
-    return added;
   }
 }

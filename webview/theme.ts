@@ -15,6 +15,8 @@ export interface Palette {
   lockWait: string;
   lockHold: string;
   message: string;
+  task: string;
+  failure: string;
   cursor: string;
   grid: string;
   hover: string;
@@ -54,6 +56,8 @@ export function readPalette(): Palette {
     lockWait: variable(style, "charts-red", foreground),
     lockHold: variable(style, "charts-purple", foreground),
     message: variable(style, "charts-blue", foreground),
+    task: variable(style, "charts-orange", foreground),
+    failure: variable(style, "errorForeground", foreground),
     cursor: variable(style, "editorCursor-foreground", foreground),
     grid: variable(style, "charts-lines", muted),
     hover: variable(style, "list-hoverBackground", "transparent"),

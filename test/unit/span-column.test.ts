@@ -15,7 +15,9 @@ function merged(
   gap: number,
 ): Array<[number, number, number]> {
   const out: Array<[number, number, number]> = [];
-  spans.forEachMerged(from, to, gap, (start, end, _first, count) => out.push([start, end, count]));
+  spans.forEachMerged(from, to, gap, (start, end, _coverage, _first, count) =>
+    out.push([start, end, count]),
+  );
   return out;
 }
 
@@ -80,4 +82,16 @@ test("finds the span at a time, with a tolerance", () => {
   assert.equal(spans.findAt(15), -1);
   assert.equal(spans.findAt(12, 3), 0);
   assert.equal(spans.findAt(40), -1);
+});
+
+test("a group of short spans says how much of its time they cover", () => {
+  const spans = column([
+    [0, 1],
+    [10, 11],
+    [20, 21],
+    [30, 40],
+  ]);
+  const coverages: number[] = [];
+  spans.forEachMerged(0, 100, 10, (_start, _end, coverage) => coverages.push(coverage));
+  assert.deepEqual(coverages, [13 / 40]);
 });

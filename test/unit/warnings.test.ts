@@ -15,7 +15,7 @@ function warnings(events: TraceEvent[], ended: boolean) {
     timeline.add(event, index, events);
     levels.add(event);
   });
-  return findWarnings({ model, timeline, levels, events, deadlocks: [], ended });
+  return findWarnings({ model, timeline, levels, events, ended });
 }
 
 const spawn = (child: number, pid: number): TraceEvent => ({

@@ -121,6 +121,7 @@ const highContrast: Variables = {
   "charts-purple": "#b180d7",
   focusBorder: "#f38518",
   contrastBorder: "#6fc3df",
+  contrastActiveBorder: "#f38518",
   "list-hoverBackground": "transparent",
   "list-activeSelectionBackground": "transparent",
   "list-inactiveSelectionBackground": "transparent",

@@ -14,7 +14,7 @@ import { ticks } from "./ticks";
 import type { Viewport } from "./viewport";
 
 /** More arrows than this in view are sampled: a denser picture says nothing more. */
-export const arrowBudget = 3_000;
+export const arrowBudget = 1_500;
 
 /**
  * Draw every `stride`-th message when `visible` are in view: a power of two, so that
@@ -65,6 +65,7 @@ export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): 
     blocked: 0,
     lockWaits: 0,
     lockHolds: 0,
+    tasks: 0,
     arrows: 0,
     arrowStride: 1,
     spawns: 0,
@@ -124,21 +125,36 @@ function drawGrid(
   context.restore();
 }
 
-/** Adds one rectangle per merged group of spans to the current path; returns the count. */
-function addSpans(
-  context: CanvasRenderingContext2D,
-  column: SpanColumn,
-  plot: Plot,
-  top: number,
-  bandHeight: number,
-): number {
-  let count = 0;
-  column.forEachMerged(plot.from, plot.to, plot.nsPerPixel, (start, end) => {
-    const x = xOf(plot, start);
-    context.rect(x, top, Math.max(1, xOf(plot, end) - x), bandHeight);
-    count++;
-  });
-  return count;
+/** Opacity steps for merged groups by how much of them is covered (see forEachMerged). */
+const coverageSteps = [0.35, 0.6, 0.85, 1];
+
+/** Rectangles of one kind of span in one lane, one path per opacity step. */
+class SpanPaths {
+  readonly paths = coverageSteps.map(() => new Path2D());
+  count = 0;
+
+  add(x: number, top: number, width: number, height: number, coverage: number): void {
+    const step = coverage >= 0.9 ? 3 : coverage >= 0.6 ? 2 : coverage >= 0.3 ? 1 : 0;
+    this.paths[step].rect(x, top, Math.max(1, width), height);
+    this.count++;
+  }
+
+  collect(column: SpanColumn, plot: Plot, top: number, height: number): this {
+    column.forEachMerged(plot.from, plot.to, plot.nsPerPixel, (start, end, coverage) => {
+      const x = xOf(plot, start);
+      this.add(x, top, xOf(plot, end) - x, height, coverage);
+    });
+    return this;
+  }
+
+  /** Fills each step's path with `paint` at its opacity. */
+  fill(context: CanvasRenderingContext2D, paint: (path: Path2D) => void): void {
+    this.paths.forEach((path, step) => {
+      context.globalAlpha = coverageSteps[step];
+      paint(path);
+    });
+    context.globalAlpha = 1;
+  }
 }
 
 function drawLane(
@@ -166,56 +182,65 @@ function drawLane(
     }
   }
 
-  context.beginPath();
-  stats.blocked += addSpans(context, lane.blocked, plot, bandTop, geometry.bandHeight);
+  const blocked = new SpanPaths().collect(lane.blocked, plot, bandTop, geometry.bandHeight);
   for (const wait of lane.openWaits.values()) {
     if (wait.op === "acquire" || wait.start > plot.to) continue;
     const x = xOf(plot, wait.start);
-    context.rect(x, bandTop, Math.max(1, xOf(plot, now) - x), geometry.bandHeight);
-    stats.blocked++;
+    blocked.add(x, bandTop, xOf(plot, now) - x, geometry.bandHeight, 1);
   }
   context.fillStyle = palette.blocked;
-  context.fill();
-  if (outline) strokeOutline(context, outline);
+  blocked.fill(context, (path) => context.fill(path));
+  if (outline) blocked.paths.forEach((path) => strokeOutline(context, path, outline));
+  stats.blocked += blocked.count;
 
-  context.beginPath();
-  stats.lockWaits += addSpans(context, lane.lockWaits, plot, bandTop, geometry.bandHeight);
+  const waits = new SpanPaths().collect(lane.lockWaits, plot, bandTop, geometry.bandHeight);
   for (const wait of lane.openWaits.values()) {
     if (wait.op !== "acquire" || wait.start > plot.to) continue;
     const x = xOf(plot, wait.start);
-    context.rect(x, bandTop, Math.max(1, xOf(plot, now) - x), geometry.bandHeight);
-    stats.lockWaits++;
+    waits.add(x, bandTop, xOf(plot, now) - x, geometry.bandHeight, 1);
   }
   // Hatched: a tint of the lock colour under diagonal stripes of it.
-  context.fillStyle = input.palette.background;
-  context.fill();
-  context.globalAlpha = 0.3;
-  context.fillStyle = palette.lockWait;
-  context.fill();
-  context.globalAlpha = 1;
-  if (input.hatch) {
-    context.fillStyle = input.hatch;
-    context.fill();
-  }
-  if (outline) strokeOutline(context, outline);
+  waits.fill(context, (path) => {
+    const opacity = context.globalAlpha;
+    context.fillStyle = palette.background;
+    context.fill(path);
+    context.globalAlpha = opacity * 0.3;
+    context.fillStyle = palette.lockWait;
+    context.fill(path);
+    context.globalAlpha = opacity;
+    if (input.hatch) {
+      context.fillStyle = input.hatch;
+      context.fill(path);
+    }
+  });
+  if (outline) waits.paths.forEach((path) => strokeOutline(context, path, outline));
+  stats.lockWaits += waits.count;
 
   const holdTop = top + geometry.holdTop;
-  context.beginPath();
-  stats.lockHolds += addSpans(context, lane.lockHolds, plot, holdTop, geometry.holdHeight);
+  const holds = new SpanPaths().collect(lane.lockHolds, plot, holdTop, geometry.holdHeight);
   for (const hold of lane.openHolds.values()) {
     if (hold.start > plot.to) continue;
     const x = xOf(plot, hold.start);
-    context.rect(x, holdTop, Math.max(1, xOf(plot, now) - x), geometry.holdHeight);
-    stats.lockHolds++;
+    holds.add(x, holdTop, xOf(plot, now) - x, geometry.holdHeight, 1);
   }
   context.fillStyle = palette.lockHold;
-  context.fill();
+  holds.fill(context, (path) => context.fill(path));
+  stats.lockHolds += holds.count;
+
+  const taskTop = top + geometry.taskTop;
+  const tasks = new SpanPaths().collect(lane.tasks, plot, taskTop, geometry.taskHeight);
+  context.fillStyle = palette.task;
+  tasks.fill(context, (path) => context.fill(path));
+  const failed = new SpanPaths().collect(lane.failedTasks, plot, taskTop, geometry.taskHeight);
+  context.fillStyle = palette.failure;
+  failed.fill(context, (path) => context.fill(path));
+  stats.tasks += tasks.count + failed.count;
 }
 
-function strokeOutline(context: CanvasRenderingContext2D, colour: string): void {
+function strokeOutline(context: CanvasRenderingContext2D, path: Path2D, colour: string): void {
   context.strokeStyle = colour;
   context.lineWidth = 1;
-  context.stroke();
+  context.stroke(path);
 }
 
 function drawArrows(
@@ -245,13 +270,16 @@ function drawArrows(
     const y2 = lanes.laneMiddle(to);
     lines.moveTo(x1, y1);
     lines.lineTo(x2, y2);
-    addHead(heads, x1, y1, x2, y2);
+    // Sampled arrows are a density picture: heads would only add clutter (and cost).
+    if (stride === 1) addHead(heads, x1, y1, x2, y2);
     stats.arrows++;
   }
   context.strokeStyle = palette.message;
   context.fillStyle = palette.message;
-  context.lineWidth = 1.25;
+  context.lineWidth = stride === 1 ? 1.25 : 1;
+  if (stride > 1) context.globalAlpha = 0.6;
   context.stroke(lines);
+  context.globalAlpha = 1;
   context.fill(heads);
 }
 

@@ -11,6 +11,7 @@ import {
   describeMessage,
   describeOpen,
   describeSpawn,
+  describeTask,
   locationOf,
   type Naming,
 } from "../../src/model/describe";
@@ -21,7 +22,7 @@ import { arrowStride } from "./draw";
 import { geometry } from "./layout";
 
 export interface Hit {
-  kind: "message" | "spawn" | "lock-wait" | "lock-hold" | "blocked" | "lifetime";
+  kind: "message" | "spawn" | "lock-wait" | "lock-hold" | "blocked" | "task" | "lifetime";
   text: string;
   loc: SourceLocation | undefined;
   /** The shape to highlight, in CSS pixels: a box, or a line for arrows. */
@@ -69,6 +70,20 @@ export function hitTest(input: FrameInput, naming: Naming, x: number, y: number)
       loc: locationOf(event),
       ...band(spawn.t, spawn.t, geometry.bandTop, geometry.bandHeight),
     };
+  }
+
+  if (y <= top + geometry.taskTop + geometry.taskHeight + 1) {
+    for (const column of [lane.failedTasks, lane.tasks]) {
+      const task = column.findAt(time, slop);
+      if (task < 0) continue;
+      const submit = column.secondRef(task);
+      return {
+        kind: "task",
+        text: describeTask(events, column.ref(task), submit, naming),
+        loc: submit >= 0 ? locationOf(events[submit]) : undefined,
+        ...band(column.start(task), column.end(task), geometry.taskTop, geometry.taskHeight),
+      };
+    }
   }
 
   const inHoldStrip = y >= top + geometry.holdTop - 2;

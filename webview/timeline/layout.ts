@@ -7,6 +7,9 @@ export const geometry = {
   axisHeight: 24,
   laneHeight: 28,
   gutterWidth: 176,
+  /** The strip over the band showing pool tasks a worker ran. */
+  taskTop: 2,
+  taskHeight: 3,
   /** The band showing running (and, over it, blocked and lock-wait) time. */
   bandTop: 6,
   bandHeight: 12,

@@ -2,11 +2,12 @@
 import type { FromWebviewMessage } from "../../src/protocol/panel";
 import { formatDuration } from "../../src/model/stats";
 import type { PanelStore } from "../store";
+import { formatCount } from "../dom";
 import { KeyedTable } from "./table";
 
 const columns = [
   { title: "Lock", help: "The lock, named in creation order" },
-  { title: "Acquisitions", help: "How many times a process took the lock", numeric: true },
+  { title: "Acquired", help: "How many times a process took the lock", numeric: true },
   {
     title: "Contended",
     help: "Share of acquisitions where another process held the lock",
@@ -16,8 +17,8 @@ const columns = [
   { title: "p50 wait", help: "Half of the waits were this long or shorter", numeric: true },
   { title: "Max wait", help: "The longest wait", numeric: true },
   { title: "Longest hold", help: "The longest time one process kept it", numeric: true },
-  { title: "Holder now", help: "The process holding it now" },
-  { title: "Waiters now", help: "Processes waiting for it now, oldest first" },
+  { title: "Holder now", help: "The process holding it now (several, for a semaphore)" },
+  { title: "Waiting now", help: "Processes waiting for it now, oldest first" },
 ];
 
 export class LocksView {
@@ -32,21 +33,21 @@ export class LocksView {
   update(): number {
     const { store } = this;
     const rows = store.model.lockSummaries().map((lock) => {
-      const holder = store.timeline.holderOf(lock.obj);
+      const holders = store.timeline.holdersOf(lock.obj);
       const waiters = store.timeline.waitersOf(lock.obj);
       const contended = `${Math.round(lock.contendedPercent)}%`;
-      const holderText = holder === null ? "—" : `P${holder}`;
+      const holderText = holders.length === 0 ? "—" : holders.map((p) => `P${p}`).join(", ");
       const waiterText = waiters.length === 0 ? "—" : waiters.map((p) => `P${p}`).join(", ");
       const loc = store.origins.get(lock.obj);
       const now =
-        holder === null
+        holders.length === 0
           ? "Nobody holds it now."
-          : `P${holder} holds it now${waiters.length > 0 ? `; ${waiterText} waiting` : ""}.`;
+          : `${holderText} ${holders.length === 1 ? "holds" : "hold"} it now${waiters.length > 0 ? `; ${waiterText} waiting` : ""}.`;
       return {
         id: lock.obj,
         cells: [
           lock.name,
-          String(lock.acquisitions),
+          formatCount(lock.acquisitions),
           contended,
           formatDuration(lock.totalWait),
           formatDuration(lock.p50Wait),

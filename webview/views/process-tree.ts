@@ -8,7 +8,7 @@ import { locationOf, shortLocation } from "../../src/model/describe";
 import { processState, type ProcessState } from "../../src/model/process-state";
 import type { ProcessRow } from "../../src/model/run-model";
 import { formatBytes } from "../../src/model/stats";
-import { codicon, element, setIcon, setText, setTitle } from "../dom";
+import { codicon, element, formatCount, setIcon, setText, setTitle } from "../dom";
 import { namingFor } from "../naming";
 import type { PanelStore } from "../store";
 import { sparkline } from "./sparkline";
@@ -190,7 +190,7 @@ export class ProcessTreeView {
     const state = processState(row, store.timeline.lanes.get(row.number), naming);
     setIcon(parts.stateIcon, stateIcons[state.kind], `state-icon state-${state.kind}`);
     setText(parts.state, state.text);
-    setText(parts.messages, `${row.sent} out · ${row.received} in`);
+    setText(parts.messages, `${formatCount(row.sent)} out · ${formatCount(row.received)} in`);
     setTitle(
       parts.messages,
       `Sent ${row.sent} message${row.sent === 1 ? "" : "s"}, received ${row.received}`,

@@ -2,6 +2,7 @@
 import type { FromWebviewMessage } from "../../src/protocol/panel";
 import { putRate } from "../../src/model/flow-levels";
 import type { PanelStore } from "../store";
+import { formatCount } from "../dom";
 import { KeyedTable } from "./table";
 
 const columns = [
@@ -43,10 +44,10 @@ export class QueuesView {
         cells: [
           flow.name,
           flow.kind.replace("-", " "),
-          String(flow.sends),
-          String(flow.receives),
-          String(depth),
-          String(highWater),
+          formatCount(flow.sends),
+          formatCount(flow.receives),
+          formatCount(depth),
+          formatCount(highWater),
           formatRate(rate),
         ],
         title:

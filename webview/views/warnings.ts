@@ -25,7 +25,6 @@ export class WarningsView {
       timeline: store.timeline,
       levels: store.levels,
       events: store.events,
-      deadlocks: store.deadlocks,
       ended: store.ended,
     }).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
     const key = warnings.map((warning) => `${warning.key}=${warning.detail}`).join("\n");
