@@ -200,8 +200,11 @@ export function buildSuite(quick, tracePath) {
       id: "pipe-pingpong",
       title: "Pipe, round trip (ping-pong)",
       description:
-        "The parent sends a number, the child sends it back; mean round trip over " +
-        `${n.pingPong.toLocaleString("en")} round trips (Python: ${n.pythonPingPong.toLocaleString("en")}) after 200 warm-up ones.`,
+        "The parent sends a number, the child sends it back, " +
+        `${n.pingPong.toLocaleString("en")} times (Python and the raw socket: ` +
+        `${n.pythonPingPong.toLocaleString("en")}) after 200 warm-up round trips. The mean ` +
+        "includes the round trips that stall while a process waits for a CPU; the median " +
+        "shows the usual one. The raw socket row is what Node itself costs with no hub.",
       cases: [
         ...procscopeCases("pipe-pingpong", "pipe.ts", ["pingpong", s(n.pingPong)], tracePath),
         {
@@ -210,14 +213,27 @@ export function buildSuite(quick, tracePath) {
           short: "Python",
           ...python("pipe.py", ["pingpong", s(n.pythonPingPong)]),
         },
+        {
+          id: "pipe-pingpong:socket",
+          label: "raw Unix socket, Node ↔ Node",
+          short: "raw socket",
+          ...node("unix-pingpong.mjs", [s(n.pythonPingPong)]),
+        },
       ],
       metrics: [
         {
           key: "roundTripUs",
-          name: "round trip",
+          name: "mean round trip",
           unit: "µs",
           lower: true,
-          compare: ["pipe-pingpong:python"],
+          compare: ["pipe-pingpong:python", "pipe-pingpong:socket"],
+        },
+        {
+          key: "medianRoundTripUs",
+          name: "median round trip",
+          unit: "µs",
+          lower: true,
+          compare: ["pipe-pingpong:python", "pipe-pingpong:socket"],
         },
       ],
     },

@@ -89,7 +89,8 @@ export async function runProgram({ command, args, cwd, timeoutMs }) {
   const started = Date.now();
   const child = spawn(command, args, {
     cwd,
-    env: { ...process.env, [TAG_VARIABLE]: tag },
+    // No __pycache__ left in bench/python by the Python rows.
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: "1", [TAG_VARIABLE]: tag },
     stdio: ["ignore", "pipe", "pipe"],
   });
   current = tag;

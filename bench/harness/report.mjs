@@ -64,7 +64,7 @@ function metricTable(section, metric, runsByCase) {
   const better = metric.lower ? "lower is better" : "higher is better";
   const header = [
     "Implementation",
-    `${metric.name} (${metric.unit}, median)`,
+    `${metric.name}, ${metric.unit}`,
     "spread: min – max",
     ...metric.compare.map((id) => `÷ ${nameOf(id)}`),
   ];
@@ -88,7 +88,10 @@ function metricTable(section, metric, runsByCase) {
     }
     lines.push(`| ${cells.join(" | ")} |`);
   }
-  return `${lines.join("\n")}\n\n_${metric.name}: ${better}; a ÷ column is this row's median divided by that row's._`;
+  return (
+    `${lines.join("\n")}\n\n_${metric.name}: ${better}. Each value is the median of a row's ` +
+    "runs; the spread is its slowest and fastest run; a ÷ column divides it by that row's value._"
+  );
 }
 
 function failureNotes(section, runsByCase) {
@@ -157,12 +160,14 @@ export function renderReport({ machine, suite, targets, runsByCase, options }) {
       "(other work shares the machine; compare rows only within this run)",
     "",
   );
-  out.push("### Targets", "", "| Target | Measured | Verdict |", "|---|---:|---|");
-  for (const target of targets) {
-    const { measured, verdict } = judgeTarget(target, runsByCase);
-    out.push(`| ${target.text} | ${measured} | ${verdict} |`);
+  if (targets.length > 0) {
+    out.push("### Targets", "", "| Target | Measured | Verdict |", "|---|---:|---|");
+    for (const target of targets) {
+      const { measured, verdict } = judgeTarget(target, runsByCase);
+      out.push(`| ${target.text} | ${measured} | ${verdict} |`);
+    }
+    out.push("");
   }
-  out.push("");
   for (const section of suite) {
     out.push(`### ${section.title}`, "", section.description, "");
     for (const metric of section.metrics) out.push(metricTable(section, metric, runsByCase), "");

@@ -1,6 +1,6 @@
 // A raw Unix socket between two Node processes: the child writes COUNT fresh buffers of
-// SIZE bytes (respecting back-pressure), the parent counts bytes. The sender's start time
-// comes back on a second, tiny connection-free path: the child's stdout.
+// SIZE bytes (respecting back-pressure), the parent counts bytes. The child reports when it
+// began over the fork IPC channel once it has written everything.
 // Usage: unix-socket.mjs COUNT SIZE
 import { fork } from "node:child_process";
 import * as fs from "node:fs";

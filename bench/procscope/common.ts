@@ -44,11 +44,15 @@ export function throughput(
   bytesEach: number,
   startedNs: number,
 ): Record<string, number> {
-  const seconds = (nowNs() - startedNs) / 1e9;
+  const endedNs = nowNs();
+  const seconds = (endedNs - startedNs) / 1e9;
   return {
     count,
     seconds,
     msgPerSec: count / seconds,
     mbPerSec: (count * bytesEach) / seconds / 1e6,
+    // The measured window, to line up with CPU profiles (V8 stamps samples on this clock).
+    startedNs,
+    endedNs,
   };
 }

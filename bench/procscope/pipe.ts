@@ -4,7 +4,7 @@
  * child (after a warm-up) and reports the mean round trip.
  */
 import { Connection, Pipe, Process, main } from "procscope";
-import { emit, intArg, nowNs, stringArg, throughput, type EndMarker } from "./common";
+import { emit, intArg, median, nowNs, stringArg, throughput, type EndMarker } from "./common";
 
 type Message = [number, null, string] | EndMarker;
 
@@ -40,16 +40,27 @@ async function measureStream(count: number): Promise<void> {
 async function measurePingPong(count: number): Promise<void> {
   const [here, there] = Pipe<number | null>();
   const child = new Process({ target: echo, args: [there] }).start();
+  // Mean and median both: on a shared machine a few round trips stall for milliseconds
+  // while a process waits for a CPU, which moves the mean far more than the median.
+  const roundTrips: number[] = [];
   let startedNs = 0;
   for (let i = -WARM_UP_ROUND_TRIPS; i < count; i++) {
-    if (i === 0) startedNs = nowNs();
+    const sentNs = nowNs();
+    if (i === 0) startedNs = sentNs;
     here.send(i);
     if ((await here.recv()) !== i) throw new Error("wrong echo");
+    if (i >= 0) roundTrips.push((nowNs() - sentNs) / 1e3);
   }
   const seconds = (nowNs() - startedNs) / 1e9;
   here.send(null);
   await child.join();
-  emit({ bench: "pipe-pingpong", count, seconds, roundTripUs: (seconds / count) * 1e6 });
+  emit({
+    bench: "pipe-pingpong",
+    count,
+    seconds,
+    roundTripUs: (seconds / count) * 1e6,
+    medianRoundTripUs: median(roundTrips),
+  });
 }
 
 main(async () => {

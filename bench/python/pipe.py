@@ -2,7 +2,7 @@
 [i, None, "hello"] one way, child -> parent; pipe.py pingpong COUNT bounces a number COUNT
 times between parent and child (after a warm-up) and reports the mean round trip."""
 
-from benchlib import CTX, arg, emit, int_arg, now_ns, throughput
+from benchlib import CTX, arg, emit, int_arg, median, now_ns, throughput
 
 WARM_UP_ROUND_TRIPS = 200
 
@@ -41,13 +41,17 @@ def measure_ping_pong(count):
     here, there = CTX.Pipe()
     child = CTX.Process(target=echo, args=(there,))
     child.start()
+    round_trips = []
     started_ns = 0
     for i in range(-WARM_UP_ROUND_TRIPS, count):
+        sent_ns = now_ns()
         if i == 0:
-            started_ns = now_ns()
+            started_ns = sent_ns
         here.send(i)
         if here.recv() != i:
             raise SystemExit("wrong echo")
+        if i >= 0:
+            round_trips.append((now_ns() - sent_ns) / 1e3)
     seconds = (now_ns() - started_ns) / 1e9
     here.send(None)
     child.join()
@@ -57,6 +61,7 @@ def measure_ping_pong(count):
             "count": count,
             "seconds": seconds,
             "roundTripUs": seconds / count * 1e6,
+            "medianRoundTripUs": median(round_trips),
         }
     )
 
