@@ -14,9 +14,10 @@ export interface ErrorData {
   stack?: string;
 }
 
+/** `duration`: the worker's time on the task (ns), which sizes how far ahead the pool hands out work. */
 export type ResultMessage =
-  | { task: number; worker: number; ok: true; values: unknown[] }
-  | { task: number; worker: number; ok: false; error: ErrorData };
+  | { task: number; worker: number; duration: number; ok: true; values: unknown[] }
+  | { task: number; worker: number; duration: number; ok: false; error: ErrorData };
 
 /** Sent to a worker's inbox to make it finish (after `close()`, or to retire it). */
 export const STOP = null;

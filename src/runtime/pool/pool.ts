@@ -15,12 +15,19 @@ import { ProcessError, ValueError, reviveError } from "../errors";
 import { callerLocation } from "../callsite";
 import { createObject, ownedBy } from "../objects";
 import { AsyncResult } from "./async-result";
+import { Fifo } from "../fifo";
 import { poolWorker, type WorkerSettings } from "./worker";
 import { STOP, type ResultMessage, type TaskMessage } from "./messages";
 import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../protocol/trace";
 
-/** Tasks handed to one worker ahead of its results. */
-const PREFETCH = 2;
+/**
+ * How many tasks a worker is handed ahead of its results. Long tasks: two (one running,
+ * one ready), so a slow task never holds up work another worker could do. Short tasks: as
+ * many as make up about `QUEUED_WORK_NS` of work, so workers never wait for a round trip.
+ */
+const MIN_PREFETCH = 2;
+const MAX_PREFETCH = 1024;
+const QUEUED_WORK_NS = 5_000_000;
 
 export interface PoolOptions {
   initializer?: (...args: never[]) => unknown;
@@ -63,7 +70,7 @@ export class Pool {
   private readonly settings: Omit<WorkerSettings, "worker">;
   private readonly maxtasks: number | null;
   private readonly workers = new Set<WorkerSlot>();
-  private readonly pending: Task[] = [];
+  private readonly pending = new Fifo<Task>();
   private readonly inFlight = new Map<number, { task: Task; worker: WorkerSlot }>();
   private readonly results: Queue<ResultMessage>;
   private nextTask = 1;
@@ -72,6 +79,9 @@ export class Pool {
   private handled = 0;
   private handledWaiters: Array<{ mark: number; wake(): void }> = [];
   private readonly exits: Promise<void>[] = [];
+  /** Recent average of the workers' time per task (ns); null before the first result. */
+  private averageTaskNs: number | null = null;
+  private prefetch = MIN_PREFETCH;
 
   constructor(processes: number = cpuCount(), options: PoolOptions = {}) {
     if (!Number.isInteger(processes) || processes < 1) {
@@ -203,7 +213,7 @@ export class Pool {
     if (this.state === "terminate") return;
     this.state = "terminate";
     const error = new ValueError("the pool was terminated before this task finished");
-    for (const task of this.pending.splice(0)) task.settle(false, undefined, error);
+    for (const task of this.pending.drain()) task.settle(false, undefined, error);
     for (const { task } of this.inFlight.values()) task.settle(false, undefined, error);
     this.inFlight.clear();
     for (const worker of this.workers) {
@@ -329,12 +339,12 @@ export class Pool {
     this.exits.push(process.whenExited().then(() => this.workerExited(slot)));
   }
 
-  /** Hands pending tasks to the least busy workers, up to `PREFETCH` each. */
+  /** Hands pending tasks to the least busy workers, up to `prefetch` each. */
   private dispatch(): void {
     while (this.pending.length > 0) {
       let best: WorkerSlot | null = null;
       for (const worker of this.workers) {
-        if (worker.stopping || worker.outstanding.length >= PREFETCH) continue;
+        if (worker.stopping || worker.outstanding.length >= this.prefetch) continue;
         if (!best || worker.outstanding.length < best.outstanding.length) best = worker;
       }
       if (!best) break;
@@ -376,6 +386,14 @@ export class Pool {
     const entry = this.inFlight.get(result.task);
     if (!entry) return;
     this.inFlight.delete(result.task);
+    const perCall = result.duration / Math.max(1, entry.task.calls.length);
+    this.averageTaskNs =
+      this.averageTaskNs === null ? perCall : 0.8 * this.averageTaskNs + 0.2 * perCall;
+    const calls = Math.max(1, entry.task.calls.length);
+    this.prefetch = Math.min(
+      MAX_PREFETCH,
+      Math.max(MIN_PREFETCH, Math.ceil(QUEUED_WORK_NS / Math.max(1, this.averageTaskNs * calls))),
+    );
     const index = entry.worker.outstanding.indexOf(entry.task);
     if (index >= 0) entry.worker.outstanding.splice(index, 1);
     if (result.ok) entry.task.settle(true, result.values, undefined);

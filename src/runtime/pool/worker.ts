@@ -45,16 +45,23 @@ export async function poolWorker(
       }
       const values: unknown[] = [];
       for (const args of message.calls) values.push(await fn(...args));
-      result = { task: message.task, worker: settings.worker, ok: true, values };
+      result = { task: message.task, worker: settings.worker, duration: 0, ok: true, values };
     } catch (error) {
-      result = { task: message.task, worker: settings.worker, ok: false, error: errorData(error) };
+      result = {
+        task: message.task,
+        worker: settings.worker,
+        duration: 0,
+        ok: false,
+        error: errorData(error),
+      };
     }
+    result.duration = context.now() - started;
     record<PoolDoneEvent>({
       type: "pool.done",
       obj: settings.pool,
       task: message.task,
       ok: result.ok,
-      duration: context.now() - started,
+      duration: result.duration,
       error: result.ok ? undefined : `${result.error.name}: ${result.error.message}`,
     });
     try {
@@ -64,6 +71,7 @@ export async function poolWorker(
       await results.put({
         task: message.task,
         worker: settings.worker,
+        duration: result.duration,
         ok: false,
         error: errorData(error),
       });
