@@ -10,7 +10,8 @@ import * as net from "node:net";
 import * as crypto from "node:crypto";
 import * as v8 from "node:v8";
 import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../framing";
-import { Channel, type ChannelEvents } from "./channels";
+import type { Channel } from "./channels";
+import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
 import { SyncObjects } from "./sync-objects";
 import { findDeadlock, type DeadlockEntry } from "./deadlock";
 import { Peer } from "./peer";
@@ -38,9 +39,9 @@ interface KnownProcess {
   args: Buffer | null;
 }
 
-export class Hub implements ChannelEvents {
+export class Hub implements ChannelWarnings {
   private readonly server: net.Server;
-  private readonly channels = new Map<string, Channel>();
+  private readonly channelObjects = new ChannelObjects(this);
   private readonly syncObjects = new SyncObjects({
     holderDied: (peer, obj, permits) =>
       this.record({
@@ -163,7 +164,8 @@ export class Hub implements ChannelEvents {
     const h = frame.header;
     const req = h.req as number;
     peer.lastFrameAt = Date.now();
-    if (this.syncObjects.handle(peer, h)) {
+    if (this.syncObjects.handle(peer, h) || this.channelObjects.handle(peer, frame)) {
+      // Any wait may have begun: a deadlock, if there is one, is found within a second.
       this.watchForDeadlock();
       return;
     }
@@ -182,54 +184,6 @@ export class Hub implements ChannelEvents {
       case "trace":
         if (frame.body) this.toCollector(encodeFrame({ type: "trace" }, frame.body));
         return;
-      case "channel":
-        this.channel(h.obj as string, h.maxsize as number, h.pipe as boolean);
-        return;
-      case "put":
-        return this.put(peer, h, frame.body);
-      case "demand":
-        this.channel(h.obj as string).demand(
-          peer,
-          req,
-          h.max as number,
-          h.nowait === true,
-          h.timed === true,
-          h.loc as string | undefined,
-        );
-        this.watchForDeadlock();
-        return;
-      case "consumed":
-        return this.channel(h.obj as string).consumed(peer, h.count as number);
-      case "return":
-        if (frame.body) {
-          this.channel(h.obj as string).returned(peer, {
-            body: frame.body,
-            count: h.count as number,
-          });
-        }
-        return;
-      case "qsize":
-        return peer.reply(req, { size: this.channel(h.obj as string).qsize() });
-      case "task-done":
-        if (!this.channel(h.obj as string).taskDone(h.count as number)) {
-          this.record({
-            type: "warning",
-            t: now(),
-            p: peer.number,
-            code: "task-done-extra",
-            obj: h.obj as string,
-            message: `taskDone() on ${h.obj as string} was called more times than items were put`,
-          });
-        }
-        return;
-      case "join-queue":
-        return this.channel(h.obj as string).join(peer, req);
-      case "handle-open":
-        return this.channel(h.obj as string, 0, true).addWriter(
-          typeof h.pid === "number" ? h.pid : peer,
-        );
-      case "handle-close":
-        return this.channel(h.obj as string, 0, true).removeWriter(peer);
       case "cancel":
         return this.cancel(peer, h.obj as string, h.target as number);
       case "bye":
@@ -266,7 +220,7 @@ export class Hub implements ChannelEvents {
     peer.number = known.number;
     peer.reply(req, { number: known.number }, known.args);
     known.args = null;
-    for (const channel of this.channels.values()) channel.adoptWriter(peer.pid, peer);
+    this.channelObjects.adopt(peer.pid, peer);
     if (h) {
       this.record({
         type: "process.start",
@@ -307,9 +261,7 @@ export class Hub implements ChannelEvents {
       role: (h.role as ProcessRole | undefined) ?? "process",
       loc: h.loc as string | undefined,
     });
-    for (const obj of (h.handles as string[] | undefined) ?? []) {
-      this.channel(obj, 0, true).addWriter(pid);
-    }
+    this.channelObjects.preRegister(pid, (h.handles as string[] | undefined) ?? []);
     const waiting = this.waitingHello.get(pid);
     if (waiting) {
       this.waitingHello.delete(pid);
@@ -326,13 +278,13 @@ export class Hub implements ChannelEvents {
     const known = this.processes.get(pid);
     if (!known || known.exited) return;
     known.exited = true;
-    for (const channel of this.channels.values()) channel.removeWriter(pid, true);
+    this.channelObjects.forget(pid);
     this.record({ type: "process.exit", t: now(), p: known.number, exitCode, signal, source });
   }
 
   private disconnected(peer: Peer): void {
     this.peers.delete(peer);
-    for (const channel of this.channels.values()) channel.dropPeer(peer, this);
+    this.channelObjects.dropPeer(peer);
     this.syncObjects.dropPeer(peer);
     if (peer === this.rootPeer) this.rootGone();
     else this.watchForDeadlock();
@@ -351,8 +303,8 @@ export class Hub implements ChannelEvents {
   /** Returns true while some process waits without a timeout (so checks go on). */
   private checkDeadlock(): boolean {
     const live = [...this.peers].filter((peer) => peer.number > 0);
-    const waits = [...this.channels.values()]
-      .flatMap((channel) => channel.blockedWaits(live))
+    const waits = this.channelObjects
+      .blockedWaits(live)
       .concat(this.syncObjects.blockedWaits(live));
     if (waits.length === 0) return false;
     const quietBefore = Date.now() - QUIET_MS;
@@ -420,25 +372,19 @@ export class Hub implements ChannelEvents {
     });
   }
 
-  private channel(id: string, maxsize = 0, pipe = false): Channel {
-    let channel = this.channels.get(id);
-    if (!channel) {
-      channel = new Channel(id, maxsize, pipe);
-      this.channels.set(id, channel);
-    }
-    return channel;
-  }
-
-  private put(peer: Peer, h: FrameHeader, body: Buffer | null): void {
-    if (!body) return;
-    const channel = this.channel(h.obj as string);
-    const segment = { body, count: h.count as number };
-    if (typeof h.req === "number") channel.putBounded(peer, h.req, segment, h.nowait === true);
-    else channel.put(segment);
+  taskDoneExtra(peer: Peer, obj: string): void {
+    this.record({
+      type: "warning",
+      t: now(),
+      p: peer.number,
+      code: "task-done-extra",
+      obj,
+      message: `taskDone() on ${obj} was called more times than items were put`,
+    });
   }
 
   /** A waiting request gave up. If it was answered already, that answer stands. */
   private cancel(peer: Peer, obj: string, target: number): void {
-    if (!this.channels.get(obj)?.cancel(peer, target)) this.syncObjects.cancel(peer, obj, target);
+    if (!this.channelObjects.cancel(peer, obj, target)) this.syncObjects.cancel(peer, obj, target);
   }
 }
