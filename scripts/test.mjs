@@ -1,5 +1,5 @@
 // `npm test`: types, lint and format, then every test tier that can run on this machine.
-// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, webview; default: all)
+// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, webview, e2e; default: all)
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,7 +7,8 @@ import * as esbuild from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 const requested = process.argv.slice(2);
-const tiers = requested.length > 0 ? requested : ["static", "unit", "integration", "webview"];
+const tiers =
+  requested.length > 0 ? requested : ["static", "unit", "integration", "webview", "e2e"];
 let failed = false;
 
 function run(title, command, args, options = {}) {
@@ -67,12 +68,13 @@ if (tiers.includes("static")) {
   run("lint", process.execPath, ["node_modules/eslint/bin/eslint.js", "."]);
   run("format", process.execPath, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
 }
-for (const tier of ["unit", "integration", "webview"]) {
+// e2e: the packaged extension in real VS Code (code-server) driven through Chromium.
+for (const tier of ["unit", "integration", "webview", "e2e"]) {
   if (!tiers.includes(tier)) continue;
   const built = await buildTests(tier);
   if (built.length === 0) continue;
-  // Integration tests start real processes, webview tests a browser: one file at a time on
-  // a 2-core machine.
+  // Integration tests start real processes, webview and e2e tests a browser: one file at a
+  // time on a 2-core machine.
   const concurrency = tier === "unit" ? [] : ["--test-concurrency=1"];
   run(`${tier} tests`, process.execPath, [
     "--test",
