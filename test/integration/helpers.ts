@@ -13,6 +13,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { TraceEvent, TraceEventType, TraceFileHeader } from "../../src/protocol/trace";
+import type { ErrorReport } from "../fixtures/lib/report";
+
+export type { ErrorReport };
 
 function findRepoRoot(start: string): string {
   // Tests run from out/test/integration once compiled, so walk up to the package.
@@ -124,13 +127,13 @@ export function startNode(
       }, waitMs);
       watchers.add(watcher);
       check();
-      void finished.then(() => {
-        if (!check()) {
-          watchers.delete(watcher);
-          clearTimeout(timer);
-          reject(new Error(`exited without printing ${pattern}:\n${stdout}\n${stderr}`));
-        }
-      });
+      const gaveUp = (): void => {
+        if (check()) return;
+        watchers.delete(watcher);
+        clearTimeout(timer);
+        reject(new Error(`exited without printing ${pattern}:\n${stdout}\n${stderr}`));
+      };
+      finished.then(gaveUp, gaveUp);
     });
 
   return { child, mark, stdout: () => stdout, waitForOutput, finished };
@@ -220,6 +223,18 @@ export function resultsOf<T>(run: FixtureRun, label: string): T[] {
 /** Exit status and output, for assertion messages. */
 export function describeRun(run: Finished): string {
   return `exit ${run.code ?? run.signal}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+}
+
+/**
+ * Asserts a fixture's `thrownBy` report shows an error of class `name`: an instance of that
+ * class (checked in the fixture, where the class lives) and of Error.
+ */
+export function assertThrew(error: ErrorReport | null, name: string, label: string): ErrorReport {
+  assert.ok(error, `${label}: nothing was thrown`);
+  assert.equal(error.name, name, `${label}: ${error.message}`);
+  assert.ok(error.isExpected, `${label}: not an instance of ${name}`);
+  assert.ok(error.isError, `${label}: not an instance of Error`);
+  return error;
 }
 
 /** Asserts the run ended with exit code 0 (showing its output otherwise). */
@@ -341,6 +356,14 @@ export function sharedRun(
   return () => (run ??= runFixture(fixture, options));
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether `promise` settles within `ms` milliseconds (it is not cancelled otherwise). */
+export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }

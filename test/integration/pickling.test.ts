@@ -2,16 +2,17 @@
 // PicklingError at the call site, exact copies of supported values, working runtime handles.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { assertSucceeded, cleanUp, result, resultsOf, runFixture } from "./helpers";
+import {
+  assertSucceeded,
+  assertThrew,
+  cleanUp,
+  type ErrorReport,
+  result,
+  resultsOf,
+  runFixture,
+} from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 
 const scenario = async (name: string) => {
   const run = await runFixture("pickling.ts", { args: [name] });
@@ -20,10 +21,7 @@ const scenario = async (name: string) => {
 };
 
 function assertPicklingError(error: ErrorReport | null, label: string): string {
-  assert.ok(error, `${label}: nothing was thrown`);
-  assert.equal(error.name, "PicklingError", `${label}: ${error.message}`);
-  assert.ok(error.isExpected && error.isError, `${label}: not a PicklingError instance`);
-  return error.message;
+  return assertThrew(error, "PicklingError", label).message;
 }
 
 test("an inline or unexported target is refused at start() with PicklingError about export", async () => {

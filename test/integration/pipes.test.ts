@@ -1,28 +1,15 @@
 // The Pipe / Connection rows of API.md's "Messages" table.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { assertSucceeded, cleanUp, result, resultsOf, runFixture } from "./helpers";
+import { assertSucceeded, assertThrew, cleanUp, result, resultsOf, runFixture } from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 
 const scenario = async (name: string) => {
   const run = await runFixture("pipes.ts", { args: [name] });
   assertSucceeded(run);
   return run;
 };
-
-function assertThrew(error: ErrorReport | null, name: string, label: string): void {
-  assert.ok(error, `${label}: nothing was thrown`);
-  assert.equal(error.name, name, `${label}: ${error.message}`);
-  assert.ok(error.isExpected && error.isError, `${label}: not an instance of ${name} and Error`);
-}
 
 test("a duplex pipe carries values both ways between processes", async () => {
   const run = await scenario("duplex");
