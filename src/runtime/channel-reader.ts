@@ -11,7 +11,7 @@ import { context, record } from "./context";
 import { fromWire } from "./clone";
 import { EOFError } from "./errors";
 import { callerLocation } from "./callsite";
-import type { Reply } from "./hub-client";
+import type { HubClient, Reply } from "./hub-client";
 import { TraceSite } from "./recorder";
 import { noteBlockingCall } from "./sync/held";
 import type { BlockEvent, MessageReceiveEvent, TimeoutEvent } from "../protocol/trace";
@@ -46,8 +46,8 @@ export interface TakeOptions {
   timeout?: number;
 }
 
-const readers = new Map<string, ChannelReader>();
-let recallInstalled = false;
+/** Readers by link and object, for the server's `recall`. */
+const readers = new Map<HubClient, Map<string, ChannelReader>>();
 
 /** Reads the current offset of a v8 deserializer (to size each message exactly). */
 function offsetOf(reader: v8.Deserializer): number {
@@ -66,15 +66,19 @@ export class ChannelReader {
   private readonly site: TraceSite;
 
   constructor(
+    private readonly link: HubClient,
     readonly obj: string,
     private readonly emptyError: () => Error,
   ) {
     this.site = new TraceSite(obj);
-    readers.set(obj, this);
-    if (!recallInstalled) {
-      recallInstalled = true;
-      context.client.on("recall", (frame) => readers.get(frame.header.obj as string)?.recall());
+    let onLink = readers.get(link);
+    if (!onLink) {
+      const mine = new Map<string, ChannelReader>();
+      onLink = mine;
+      readers.set(link, mine);
+      link.on("recall", (frame) => mine.get(frame.header.obj as string)?.recall());
     }
+    onLink.set(obj, this);
   }
 
   /** The next item if one is here and nobody waits before us (no promise, no clock read). */
@@ -143,7 +147,7 @@ export class ChannelReader {
     if (this.buffered > 0) return this.pop();
     if (this.demandInFlight !== null) throw this.emptyError();
     this.sendAck();
-    const reply = await context.client.request({
+    const reply = await this.link.request({
       type: "demand",
       obj: this.obj,
       max: 1,
@@ -162,7 +166,7 @@ export class ChannelReader {
     op: string,
     loc?: string,
   ): Promise<Item | null> {
-    return context.client.pin(
+    return this.link.pin(
       () =>
         new Promise<Item | null>((resolve, reject) => {
           const waiter: Waiter = { resolve, reject, peek, op, loc, started: context.now() };
@@ -189,16 +193,16 @@ export class ChannelReader {
     waiter.reject(this.emptyError());
     if (this.waiters.length === 0 && this.demandInFlight !== null) {
       // Nobody here wants the answer any more; what still arrives is kept or returned.
-      context.client.send({ type: "cancel", obj: this.obj, target: this.demandInFlight });
+      this.link.send({ type: "cancel", obj: this.obj, target: this.demandInFlight });
     }
   }
 
   private demand(): void {
     if (this.demandInFlight !== null || this.waiters.length === 0) return;
     this.sendAck();
-    const req = context.client.peekRequestNumber();
+    const req = this.link.peekRequestNumber();
     this.demandInFlight = req;
-    context.client
+    this.link
       .request({
         type: "demand",
         obj: this.obj,
@@ -285,7 +289,7 @@ export class ChannelReader {
   private sendAck(): void {
     this.ackScheduled = false;
     if (this.unacked === 0) return;
-    context.client.send({ type: "consumed", obj: this.obj, count: this.unacked });
+    this.link.send({ type: "consumed", obj: this.obj, count: this.unacked });
     this.unacked = 0;
   }
 
@@ -312,6 +316,6 @@ export class ChannelReader {
       this.buffered--;
       count++;
     }
-    context.client.send({ type: "return", obj: this.obj, count }, writer.releaseBuffer());
+    this.link.send({ type: "return", obj: this.obj, count }, writer.releaseBuffer());
   }
 }

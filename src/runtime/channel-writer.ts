@@ -6,6 +6,7 @@ import { walkValue, toWire, Walk } from "./clone";
 import { callerLocation } from "./callsite";
 import type { MessageSendEvent } from "../protocol/trace";
 import type { TraceSite } from "./recorder";
+import type { HubClient } from "./hub-client";
 
 const PREVIEW_CHARS = 120;
 
@@ -22,9 +23,9 @@ export function preview(value: unknown): string {
 }
 
 /** Appends `value` to the outgoing batch for `site.obj` (unbounded: never waits for room). */
-export function sendMessage(site: TraceSite, value: unknown, where: string): void {
+export function sendMessage(link: HubClient, site: TraceSite, value: unknown, where: string): void {
   const seq = context.nextMessageSeq();
-  context.client.appendMessage(site.obj, value, context.number, seq, where);
+  link.appendMessage(site.obj, value, context.number, seq, where);
   if (context.tracing) recordSend(site, seq, value, undefined);
 }
 
@@ -65,8 +66,8 @@ export function encodeSingle(value: unknown, seq: number, where: string): Buffer
 }
 
 /** Waits while the connection to the hub is backed up (bounded memory for fast producers). */
-export function backPressure(): Promise<void> | undefined {
-  return context.client.congested ? context.client.drained() : undefined;
+export function backPressure(link: HubClient): Promise<void> | undefined {
+  return link.congested ? link.drained() : undefined;
 }
 
 /**
@@ -74,15 +75,16 @@ export function backPressure(): Promise<void> | undefined {
  * answers exactly once: with the result, or `cancelled` when the cancel came first.
  */
 export function requestWithTimeout(
+  link: HubClient,
   header: { type: string; obj: string; [key: string]: unknown },
   body: Buffer | null,
   timeout: number | undefined,
 ) {
-  const req = context.client.peekRequestNumber();
-  const reply = context.client.request(header, body);
+  const req = link.peekRequestNumber();
+  const reply = link.request(header, body);
   if (timeout === undefined) return reply;
   const timer = setTimeout(
-    () => context.client.send({ type: "cancel", obj: header.obj, target: req }),
+    () => link.send({ type: "cancel", obj: header.obj, target: req }),
     Math.max(0, timeout) * 1000,
   );
   return reply.finally(() => clearTimeout(timer));

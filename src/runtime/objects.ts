@@ -4,6 +4,7 @@
  */
 import { context, record } from "./context";
 import { callerLocation } from "./callsite";
+import { currentLink } from "./link";
 import type { ObjectCreateEvent, ObjectId, ObjectKind } from "../protocol/trace";
 
 let pendingOwner: { owner: ObjectId; role: string } | undefined;
@@ -26,7 +27,7 @@ export function createObject(
 ): string {
   const id = context.nextObjectId();
   void context.ensureConnected();
-  context.client.send({ ...frame, type: frame.type as string, obj: id });
+  currentLink().send({ ...frame, type: frame.type as string, obj: id });
   record<ObjectCreateEvent>({
     type: "object.create",
     obj: id,

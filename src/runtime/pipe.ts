@@ -35,7 +35,7 @@ export class Connection<T = unknown> {
   /** Sends a copy of `value` to the other end. Never waits (the pipe is unbounded). */
   send(value: T): void {
     this.check("send", this.writable);
-    sendMessage(this.outbox(), value, "Connection.send(value)");
+    sendMessage(context.client, this.outbox(), value, "Connection.send(value)");
   }
 
   /** Receives the next value, waiting for one; `EOFError` once the other end is closed. */
@@ -64,6 +64,7 @@ export class Connection<T = unknown> {
     }
     this.check("send", this.writable);
     sendMessage(
+      context.client,
       this.outbox(),
       Buffer.from(buffer.subarray(offset, end)),
       "Connection.sendBytes(buffer)",
@@ -95,7 +96,7 @@ export class Connection<T = unknown> {
 
   /** Waits while the connection to the hub is backed up. */
   async drain(): Promise<void> {
-    await backPressure();
+    await backPressure(context.client);
   }
 
   [TO_HANDLE](): Handle {
@@ -125,7 +126,11 @@ export class Connection<T = unknown> {
 
   private inbox(): ChannelReader {
     if (!this.reader)
-      this.reader = new ChannelReader(this.id, () => new Empty(`nothing to receive on ${this.id}`));
+      this.reader = new ChannelReader(
+        context.client,
+        this.id,
+        () => new Empty(`nothing to receive on ${this.id}`),
+      );
     return this.reader;
   }
 }

@@ -14,6 +14,7 @@ import {
 import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, Full, ValueError } from "./errors";
 import { createObject } from "./objects";
+import { currentLink, revivedVia, withVia } from "./link";
 import { TraceSite } from "./recorder";
 import type { ObjectKind } from "../protocol/trace";
 
@@ -30,6 +31,8 @@ type QueueKind = Extract<ObjectKind, "queue" | "joinable-queue" | "simple-queue"
 class BaseQueue<T> {
   readonly id: string;
   readonly maxsize: number;
+  /** The server the queue lives on: the hub, or a manager. */
+  protected readonly link = currentLink();
   private reader: ChannelReader | null = null;
   private closed = false;
   private sendSite: TraceSite | null = null;
@@ -52,11 +55,11 @@ class BaseQueue<T> {
     // The unbounded path allocates no promise of its own: it is the hot path of most programs.
     try {
       this.checkOpen();
-      sendMessage(this.site(), item, "Queue.put(item)");
+      sendMessage(this.link, this.site(), item, "Queue.put(item)");
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    return backPressure() ?? RESOLVED;
+    return backPressure(this.link) ?? RESOLVED;
   }
 
   private async putBounded(item: T, options: PutOptions): Promise<void> {
@@ -66,6 +69,7 @@ class BaseQueue<T> {
     const started = context.now();
     const block = options.block ?? true;
     const reply = await requestWithTimeout(
+      this.link,
       { type: "put", obj: this.id, count: 1, nowait: !block },
       body,
       block ? options.timeout : undefined,
@@ -81,7 +85,7 @@ class BaseQueue<T> {
   putNowait(item: T): Promise<void> {
     if (this.maxsize === 0) {
       this.checkOpen();
-      sendMessage(this.site(), item, "Queue.putNowait(item)");
+      sendMessage(this.link, this.site(), item, "Queue.putNowait(item)");
       return RESOLVED;
     }
     return this.put(item, { block: false });
@@ -108,7 +112,7 @@ class BaseQueue<T> {
   /** Approximate number of items, as in Python: in the hub plus held unread by readers. */
   async qsize(): Promise<number> {
     this.reader?.flushConsumed();
-    const reply = await context.client.request({ type: "qsize", obj: this.id });
+    const reply = await this.link.request({ type: "qsize", obj: this.id });
     return reply.header.size as number;
   }
 
@@ -123,13 +127,13 @@ class BaseQueue<T> {
   /** This process will put no more; what it put is still delivered. */
   close(): void {
     this.closed = true;
-    context.client.flush();
+    this.link.flush();
   }
 
   /** Python's `join_thread()`: the data is flushed with the connection; kept for parity. */
   async joinThread(): Promise<void> {
-    context.client.flush();
-    await backPressure();
+    this.link.flush();
+    await backPressure(this.link);
   }
 
   protected onGet(): void {}
@@ -145,13 +149,17 @@ class BaseQueue<T> {
 
   private channelReader(): ChannelReader {
     if (!this.reader) {
-      this.reader = new ChannelReader(this.id, () => new Empty(`queue ${this.id} is empty`));
+      this.reader = new ChannelReader(
+        this.link,
+        this.id,
+        () => new Empty(`queue ${this.id} is empty`),
+      );
     }
     return this.reader;
   }
 
   protected handle(kind: string): Handle {
-    return { $procscope: kind, id: this.id, maxsize: this.maxsize };
+    return withVia(this.link, { $procscope: kind, id: this.id, maxsize: this.maxsize });
   }
 }
 
@@ -184,12 +192,12 @@ export class JoinableQueue<T = unknown> extends BaseQueue<T> {
       );
     }
     this.takenHere--;
-    context.client.send({ type: "task-done", obj: this.id, count: 1 });
+    this.link.send({ type: "task-done", obj: this.id, count: 1 });
   }
 
   /** Waits until every item ever put has been marked done. */
   async join(): Promise<void> {
-    await context.client.request({ type: "join-queue", obj: this.id });
+    await this.link.request({ type: "join-queue", obj: this.id });
   }
 
   [TO_HANDLE](): Handle {
@@ -206,6 +214,10 @@ export class SimpleQueue<T = unknown> extends BaseQueue<T> {
   }
 }
 
-registerReviver("queue", (h) => new Queue(h.maxsize as number, h.id as string));
-registerReviver("joinable-queue", (h) => new JoinableQueue(h.maxsize as number, h.id as string));
-registerReviver("simple-queue", (h) => new SimpleQueue(h.id as string));
+registerReviver("queue", (h) =>
+  revivedVia(h, () => new Queue(h.maxsize as number, h.id as string)),
+);
+registerReviver("joinable-queue", (h) =>
+  revivedVia(h, () => new JoinableQueue(h.maxsize as number, h.id as string)),
+);
+registerReviver("simple-queue", (h) => revivedVia(h, () => new SimpleQueue(h.id as string)));

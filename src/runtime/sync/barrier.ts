@@ -5,6 +5,7 @@ import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { BrokenBarrierError, ValueError } from "../errors";
 import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
+import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait } from "./waits";
 
@@ -15,6 +16,8 @@ export interface BarrierOptions {
 
 export class Barrier {
   readonly id: string;
+  /** The server the barrier lives on: the hub, or a manager. */
+  private readonly link = currentLink();
   readonly parties: number;
   private readonly timeout: number | undefined;
 
@@ -39,6 +42,7 @@ export class Barrier {
     noteBlockingCall("Barrier.wait()", this.id);
     const started = context.now();
     const reply = await requestWithTimeout(
+      this.link,
       { type: "barrier-wait", obj: this.id, timed: timeout !== undefined, loc },
       null,
       timeout,
@@ -58,13 +62,13 @@ export class Barrier {
 
   /** Breaks the barrier: current and future waiters reject until `reset()`. */
   abort(): void {
-    context.client.send({ type: "barrier-abort", obj: this.id });
+    this.link.send({ type: "barrier-abort", obj: this.id });
     recordSignal(this.id, "barrier.abort");
   }
 
   /** Returns the barrier to empty; processes waiting now reject `BrokenBarrierError`. */
   reset(): void {
-    context.client.send({ type: "barrier-reset", obj: this.id });
+    this.link.send({ type: "barrier-reset", obj: this.id });
     recordSignal(this.id, "barrier.reset");
   }
 
@@ -77,17 +81,28 @@ export class Barrier {
   }
 
   private async state(): Promise<{ waiting: number; broken: boolean }> {
-    const reply = await context.client.request({ type: "barrier-state", obj: this.id });
+    const reply = await this.link.request({ type: "barrier-state", obj: this.id });
     return { waiting: reply.header.waiting as number, broken: reply.header.broken as boolean };
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: "barrier", id: this.id, parties: this.parties, timeout: this.timeout };
+    return withVia(this.link, {
+      $procscope: "barrier",
+      id: this.id,
+      parties: this.parties,
+      timeout: this.timeout,
+    });
   }
 }
 
-registerReviver(
-  "barrier",
-  (h) =>
-    new Barrier(h.parties as number, { timeout: h.timeout as number | undefined }, h.id as string),
+registerReviver("barrier", (h) =>
+  revivedVia(
+    h,
+    () =>
+      new Barrier(
+        h.parties as number,
+        { timeout: h.timeout as number | undefined },
+        h.id as string,
+      ),
+  ),
 );

@@ -11,11 +11,14 @@ import { callerLocation } from "../callsite";
 import { Lock, RLock } from "./lock";
 import type { AcquireOptions } from "./permits";
 import { noteBlockingCall } from "./held";
+import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait } from "./waits";
 
 export class Condition {
   readonly id: string;
+  /** The server the condition lives on: the hub, or a manager. */
+  private readonly link = currentLink();
   readonly lock: Lock | RLock;
 
   constructor(lock?: Lock | RLock, existing?: string) {
@@ -48,6 +51,7 @@ export class Condition {
     const started = context.now();
     // Join the wait list first (frames reach the hub in order), then let go of the lock.
     const reply = requestWithTimeout(
+      this.link,
       { type: "condition-wait", obj: this.id, timed: timeout !== undefined, loc },
       null,
       timeout,
@@ -89,13 +93,13 @@ export class Condition {
   /** Wakes up to `n` waiters. The caller must hold the lock. */
   notify(n = 1): void {
     this.checkHeld("notify");
-    context.client.send({ type: "condition-notify", obj: this.id, count: n });
+    this.link.send({ type: "condition-notify", obj: this.id, count: n });
     recordSignal(this.id, "condition.notify", n);
   }
 
   notifyAll(): void {
     this.checkHeld("notifyAll");
-    context.client.send({ type: "condition-notify", obj: this.id, count: Number.MAX_SAFE_INTEGER });
+    this.link.send({ type: "condition-notify", obj: this.id, count: Number.MAX_SAFE_INTEGER });
     recordSignal(this.id, "condition.notify", Number.MAX_SAFE_INTEGER);
   }
 
@@ -108,11 +112,14 @@ export class Condition {
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: "condition", id: this.id, lock: this.lock[TO_HANDLE]() };
+    return withVia(this.link, {
+      $procscope: "condition",
+      id: this.id,
+      lock: this.lock[TO_HANDLE](),
+    });
   }
 }
 
-registerReviver(
-  "condition",
-  (h) => new Condition(fromWire(h.lock) as Lock | RLock, h.id as string),
+registerReviver("condition", (h) =>
+  revivedVia(h, () => new Condition(fromWire(h.lock) as Lock | RLock, h.id as string)),
 );

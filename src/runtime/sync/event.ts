@@ -4,11 +4,14 @@ import { requestWithTimeout } from "../channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
+import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait } from "./waits";
 
 export class Event {
   readonly id: string;
+  /** The server the event lives on: the hub, or a manager. */
+  private readonly link = currentLink();
 
   constructor(existing?: string) {
     this.id = existing ?? createObject("event", { type: "event" });
@@ -16,17 +19,17 @@ export class Event {
 
   /** Sets the flag and wakes every waiter. */
   set(): void {
-    context.client.send({ type: "event-set", obj: this.id });
+    this.link.send({ type: "event-set", obj: this.id });
     recordSignal(this.id, "event.set");
   }
 
   clear(): void {
-    context.client.send({ type: "event-clear", obj: this.id });
+    this.link.send({ type: "event-clear", obj: this.id });
     recordSignal(this.id, "event.clear");
   }
 
   async isSet(): Promise<boolean> {
-    const reply = await context.client.request({ type: "event-is-set", obj: this.id });
+    const reply = await this.link.request({ type: "event-is-set", obj: this.id });
     return reply.header.set as boolean;
   }
 
@@ -36,6 +39,7 @@ export class Event {
     noteBlockingCall("Event.wait()", this.id);
     const started = context.now();
     const reply = await requestWithTimeout(
+      this.link,
       { type: "event-wait", obj: this.id, timed: timeout !== undefined, loc },
       null,
       timeout,
@@ -53,8 +57,8 @@ export class Event {
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: "event", id: this.id };
+    return withVia(this.link, { $procscope: "event", id: this.id });
   }
 }
 
-registerReviver("event", (h) => new Event(h.id as string));
+registerReviver("event", (h) => revivedVia(h, () => new Event(h.id as string)));

@@ -2,6 +2,7 @@
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { ValueError } from "../errors";
 import { Permits, type AcquireOptions } from "./permits";
+import { revivedVia, withVia } from "../link";
 
 /** Python's non-recursive lock: a second acquire in the same process waits like any other. */
 export class Lock extends Permits {
@@ -33,7 +34,7 @@ export class Lock extends Permits {
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: "lock", id: this.id };
+    return withVia(this.link, { $procscope: "lock", id: this.id });
   }
 }
 
@@ -91,9 +92,9 @@ export class RLock extends Permits {
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: "rlock", id: this.id };
+    return withVia(this.link, { $procscope: "rlock", id: this.id });
   }
 }
 
-registerReviver("lock", (h) => new Lock(h.id as string));
-registerReviver("rlock", (h) => new RLock(h.id as string));
+registerReviver("lock", (h) => revivedVia(h, () => new Lock(h.id as string)));
+registerReviver("rlock", (h) => revivedVia(h, () => new RLock(h.id as string)));

@@ -16,6 +16,8 @@ import { callerLocation } from "../callsite";
 import { TraceSite } from "../recorder";
 import { noteHeld } from "./held";
 import { createObject } from "../objects";
+import { currentLink } from "../link";
+import type { HubClient } from "../hub-client";
 import type {
   LockAcquiredEvent,
   LockReleasedEvent,
@@ -33,9 +35,10 @@ export interface AcquireOptions {
   timeout?: number;
 }
 
-/** Objects of this process that hold a bias, by id (for the hub's `revoke`). */
+/** Objects of this process that hold a bias, by id (for the server's `revoke`). */
 const biasedHere = new Map<string, Permits>();
-let revokeInstalled = false;
+const linksWithRevoke = new WeakSet<HubClient>();
+let settleInstalled = false;
 
 interface LocalWaiter {
   wake(): void;
@@ -44,6 +47,8 @@ interface LocalWaiter {
 
 export abstract class Permits {
   readonly id: string;
+  /** The server the object lives on: the hub, or a manager. */
+  protected readonly link = currentLink();
   /** When this process took each permit it holds (ns), oldest first. */
   protected readonly heldSince: number[] = [];
   private readonly site: TraceSite;
@@ -63,9 +68,12 @@ export abstract class Permits {
   ) {
     this.id = existing ?? createObject(kind, { type: "sync", kind, value }, { value });
     this.site = new TraceSite(this.id);
-    if (!revokeInstalled) {
-      revokeInstalled = true;
-      context.client.on("revoke", (frame) => biasedHere.get(frame.header.obj as string)?.revoke());
+    if (!linksWithRevoke.has(this.link)) {
+      linksWithRevoke.add(this.link);
+      this.link.on("revoke", (frame) => biasedHere.get(frame.header.obj as string)?.revoke());
+    }
+    if (!settleInstalled) {
+      settleInstalled = true;
       // A process leaving says exactly which biased locks it still holds.
       context.beforeShutdown.push(() => {
         for (const permits of [...biasedHere.values()]) permits.settleBias();
@@ -137,7 +145,7 @@ export abstract class Permits {
 
   /** Resolves true when a local release handed the lock on, false on timeout. */
   private waitLocally(timeout: number | undefined): Promise<boolean> {
-    return context.client.pin(
+    return this.link.pin(
       () =>
         new Promise<boolean>((resolve) => {
           const waiter: LocalWaiter = { wake: () => resolve(true) };
@@ -161,6 +169,7 @@ export abstract class Permits {
     const started = context.now();
     record<LockRequestEvent>({ type: "lock.request", obj: this.id, loc });
     const reply = await requestWithTimeout(
+      this.link,
       {
         type: "sync-acquire",
         obj: this.id,
@@ -217,7 +226,7 @@ export abstract class Permits {
       }
     }
     if (!this.biased) {
-      context.client.send({ type: "sync-release", obj: this.id });
+      this.link.send({ type: "sync-release", obj: this.id });
       return;
     }
     if (this.revokePending) {
@@ -235,7 +244,7 @@ export abstract class Permits {
   /** At exit: give back an unheld bias; report a held one as held. */
   private settleBias(): void {
     if (this.heldSince.length === 0) this.giveUpBias();
-    else context.client.send({ type: "bias-state", obj: this.id, held: true });
+    else this.link.send({ type: "bias-state", obj: this.id, held: true });
   }
 
   /** The hub wants the bias back (another process asked for the lock). */
@@ -249,7 +258,7 @@ export abstract class Permits {
     this.biased = false;
     this.revokePending = false;
     biasedHere.delete(this.id);
-    context.client.send({ type: "unbias", obj: this.id });
+    this.link.send({ type: "unbias", obj: this.id });
     // Local waiters now queue at the hub behind whoever asked for the lock.
     for (const waiter of this.localWaiters.splice(0)) {
       clearTimeout(waiter.timer);
@@ -270,7 +279,7 @@ export abstract class Permits {
       const held = this.heldSince.length > 0;
       if (held === this.reportedHeld) return;
       this.reportedHeld = held;
-      context.client.send({ type: "bias-state", obj: this.id, held });
+      this.link.send({ type: "bias-state", obj: this.id, held });
     });
   }
 }

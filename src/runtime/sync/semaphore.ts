@@ -1,8 +1,8 @@
 /** `Semaphore` and `BoundedSemaphore`: Python's counting semaphores, shared across processes. */
-import { context } from "../context";
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { ValueError } from "../errors";
 import { Permits, type AcquireOptions, type PermitKind } from "./permits";
+import { revivedVia, withVia } from "../link";
 
 function checkValue(value: number): number {
   if (!Number.isInteger(value) || value < 0) {
@@ -36,12 +36,12 @@ abstract class CountingSemaphore extends Permits {
 
   /** Permits free now (Python's `get_value()`; it lives in the hub, hence a promise). */
   async getValue(): Promise<number> {
-    const reply = await context.client.request({ type: "sync-value", obj: this.id });
+    const reply = await this.link.request({ type: "sync-value", obj: this.id });
     return reply.header.value as number;
   }
 
   [TO_HANDLE](): Handle {
-    return { $procscope: this.kind, id: this.id };
+    return withVia(this.link, { $procscope: this.kind, id: this.id });
   }
 }
 
@@ -75,10 +75,12 @@ export class BoundedSemaphore extends CountingSemaphore {
   }
 
   private async releaseChecked(): Promise<void> {
-    const reply = await context.client.request({ type: "sync-release", obj: this.id });
+    const reply = await this.link.request({ type: "sync-release", obj: this.id });
     if (reply.header.error) throw new ValueError(reply.header.error as string);
   }
 }
 
-registerReviver("semaphore", (h) => new Semaphore(0, h.id as string));
-registerReviver("bounded-semaphore", (h) => new BoundedSemaphore(0, h.id as string));
+registerReviver("semaphore", (h) => revivedVia(h, () => new Semaphore(0, h.id as string)));
+registerReviver("bounded-semaphore", (h) =>
+  revivedVia(h, () => new BoundedSemaphore(0, h.id as string)),
+);

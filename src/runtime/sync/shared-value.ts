@@ -2,11 +2,11 @@
  * `Value` and `SharedArray`: Python's shared ctypes values, kept in the hub. Each has its
  * own RLock (`getLock()`), as Python's do; a read-modify-write is only safe under it.
  */
-import { context } from "../context";
 import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
 import { ValueError } from "../errors";
 import { RLock } from "./lock";
 import { createObject } from "../objects";
+import { currentLink, revivedVia, withVia } from "../link";
 
 /** Python's typecodes and how a value is coerced into each, as ctypes would store it. */
 const coercers: Record<string, (x: unknown) => unknown> = {
@@ -66,6 +66,8 @@ function coercer(typecode: string): (x: unknown) => unknown {
 
 abstract class SharedCells {
   readonly id: string;
+  /** The server the value lives on: the hub, or a manager. */
+  protected readonly link = currentLink();
   protected readonly coerce: (x: unknown) => unknown;
 
   protected constructor(
@@ -97,11 +99,11 @@ abstract class SharedCells {
   }
 
   protected async read(index: number): Promise<unknown> {
-    return (await context.client.request({ type: "value-get", obj: this.id, index })).header.value;
+    return (await this.link.request({ type: "value-get", obj: this.id, index })).header.value;
   }
 
   protected async write(index: number, value: unknown): Promise<void> {
-    const reply = await context.client.request({
+    const reply = await this.link.request({
       type: "value-set",
       obj: this.id,
       index,
@@ -165,7 +167,7 @@ export class SharedArray<T = number> extends SharedCells {
   }
 
   async toArray(): Promise<T[]> {
-    return (await context.client.request({ type: "value-all", obj: this.id })).header.items as T[];
+    return (await this.link.request({ type: "value-all", obj: this.id })).header.items as T[];
   }
 
   private checkIndex(index: number): void {
@@ -177,13 +179,13 @@ export class SharedArray<T = number> extends SharedCells {
   }
 
   [TO_HANDLE](): Handle {
-    return {
+    return withVia(this.link, {
       $procscope: "array",
       id: this.id,
       typecode: this.typecode,
       length: this.length,
       lock: this.lock[TO_HANDLE](),
-    };
+    });
   }
 }
 
@@ -194,15 +196,19 @@ function checkLength(length: number): number {
   return length;
 }
 
-registerReviver(
-  "value",
-  (h) => new Value(h.typecode as string, 0, fromWire(h.lock) as RLock, h.id as string),
+registerReviver("value", (h) =>
+  revivedVia(
+    h,
+    () => new Value(h.typecode as string, 0, fromWire(h.lock) as RLock, h.id as string),
+  ),
 );
-registerReviver(
-  "array",
-  (h) =>
-    new SharedArray(h.typecode as string, 0, fromWire(h.lock) as RLock, {
-      id: h.id as string,
-      length: h.length as number,
-    }),
+registerReviver("array", (h) =>
+  revivedVia(
+    h,
+    () =>
+      new SharedArray(h.typecode as string, 0, fromWire(h.lock) as RLock, {
+        id: h.id as string,
+        length: h.length as number,
+      }),
+  ),
 );
