@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { buildSuite, TARGETS, ROOT } from "./suite.mjs";
 import { runProgram, killCurrent } from "./harness/processes.mjs";
 import { describeMachine } from "./harness/machine.mjs";
+import { describeSource, removeSnapshot, snapshotBuild } from "./harness/snapshot.mjs";
 import { formatValue, renderReport, writeGenerated } from "./harness/report.mjs";
 
 const DOC = path.join(ROOT, "docs", "benchmarks.md");
@@ -38,8 +39,9 @@ function parseOptions(argv) {
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const machine = describeMachine();
+  machine.source = describeSource(ROOT);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-bench-"));
-  const cleanUp = () => fs.rmSync(scratch, { recursive: true, force: true });
+  const cleanUp = () => removeSnapshot(scratch);
   process.once("SIGINT", () => {
     void killCurrent().finally(() => {
       cleanUp();
@@ -47,7 +49,8 @@ async function main() {
     });
   });
 
-  let suite = buildSuite(options.quick, path.join(scratch, "run.pstrace"));
+  const cli = snapshotBuild(ROOT, scratch);
+  let suite = buildSuite(options.quick, { cli, tracePath: path.join(scratch, "run.pstrace") });
   if (options.only) suite = suite.filter((section) => options.only.includes(section.id));
   if (suite.length === 0) throw new Error("--only matched no section");
   const runsByCase = new Map();

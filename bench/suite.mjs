@@ -6,7 +6,6 @@ import { fileURLToPath } from "node:url";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.dirname(BENCH);
-const CLI = path.join(ROOT, "bin", "procscope.js");
 
 const SIZES = {
   full: {
@@ -34,11 +33,14 @@ const SIZES = {
 };
 const LARGE_BYTES = 65536;
 
-/** A procscope program run by the CLI, with tracing on (a trace is written) or off. */
-function procscope(file, tracing, tracePath, args) {
+/**
+ * A procscope program run by the CLI (`cli` is its entry, dist/cli/main.js or a copy),
+ * with tracing on (a trace is written) or off.
+ */
+function procscope(cli, file, tracing, tracePath, args) {
   const mode = tracing ? ["--trace", tracePath, "--no-summary"] : ["--no-trace"];
   const program = path.join(BENCH, "procscope", file);
-  return { command: process.execPath, args: [CLI, "run", program, ...mode, "--", ...args] };
+  return { command: process.execPath, args: [cli, "run", program, ...mode, "--", ...args] };
 }
 
 function python(file, args) {
@@ -50,26 +52,27 @@ function node(file, args) {
 }
 
 /** The two procscope rows of a section: tracing on and off. */
-function procscopeCases(id, file, args, tracePath) {
+function procscopeCases(id, file, args, { cli, tracePath }) {
   return [
     {
       id: `${id}:procscope`,
       label: "procscope, tracing on",
-      ...procscope(file, true, tracePath, args),
+      ...procscope(cli, file, true, tracePath, args),
     },
     {
       id: `${id}:procscope-off`,
       label: "procscope, tracing off (`--no-trace`)",
-      ...procscope(file, false, tracePath, args),
+      ...procscope(cli, file, false, tracePath, args),
     },
   ];
 }
 
 /**
- * Sections in the order they run and print. A metric's `compare` lists the rows every
+ * Sections in the order they run and print. `procscopeRun` is `{ cli, tracePath }`: the CLI
+ * entry to run procscope rows with and where their traces go. A metric's `compare` lists the rows every
  * other row is divided by ("× Python" = this row's value / Python's).
  */
-export function buildSuite(quick, tracePath) {
+export function buildSuite(quick, procscopeRun) {
   const n = SIZES[quick ? "quick" : "full"];
   const s = (value) => String(value);
   return [
@@ -81,7 +84,7 @@ export function buildSuite(quick, tracePath) {
         "and from `start()` to `join()` returning for a child that does nothing. Median of " +
         `${n.startupRounds} processes per run (after one warm-up process).`,
       cases: [
-        ...procscopeCases("startup", "startup.ts", [s(n.startupRounds)], tracePath),
+        ...procscopeCases("startup", "startup.ts", [s(n.startupRounds)], procscopeRun),
         {
           id: "startup:python",
           label: "Python `multiprocessing` (spawn)",
@@ -119,7 +122,7 @@ export function buildSuite(quick, tracePath) {
         `${n.small.toLocaleString("en")} messages \`[i, null, "hello"]\`, timed from the ` +
         "sender's first put to the receiver's last get (one system-wide monotonic clock).",
       cases: [
-        ...procscopeCases("queue-small", "queue.ts", [s(n.small)], tracePath),
+        ...procscopeCases("queue-small", "queue.ts", [s(n.small)], procscopeRun),
         {
           id: "queue-small:python",
           label: "Python `multiprocessing.Queue`",
@@ -154,7 +157,12 @@ export function buildSuite(quick, tracePath) {
         `${n.largeCount.toLocaleString("en")} fresh 64 KiB buffers (Python: \`bytes\`), timed ` +
         "from the sender's first put to the receiver's last get. MB = 10⁶ bytes.",
       cases: [
-        ...procscopeCases("queue-large", "queue.ts", [s(n.largeCount), s(LARGE_BYTES)], tracePath),
+        ...procscopeCases(
+          "queue-large",
+          "queue.ts",
+          [s(n.largeCount), s(LARGE_BYTES)],
+          procscopeRun,
+        ),
         {
           id: "queue-large:python",
           label: "Python `multiprocessing.Queue`",
@@ -184,7 +192,7 @@ export function buildSuite(quick, tracePath) {
         `${n.small.toLocaleString("en")} messages \`[i, null, "hello"]\` sent child → parent ` +
         "on a duplex `Pipe()`, timed from the first send to the last receive.",
       cases: [
-        ...procscopeCases("pipe-stream", "pipe.ts", ["stream", s(n.small)], tracePath),
+        ...procscopeCases("pipe-stream", "pipe.ts", ["stream", s(n.small)], procscopeRun),
         {
           id: "pipe-stream:python",
           label: "Python `multiprocessing.Pipe()`",
@@ -206,7 +214,7 @@ export function buildSuite(quick, tracePath) {
         "includes the round trips that stall while a process waits for a CPU; the median " +
         "shows the usual one. The raw socket row is what Node itself costs with no hub.",
       cases: [
-        ...procscopeCases("pipe-pingpong", "pipe.ts", ["pingpong", s(n.pingPong)], tracePath),
+        ...procscopeCases("pipe-pingpong", "pipe.ts", ["pingpong", s(n.pingPong)], procscopeRun),
         {
           id: "pipe-pingpong:python",
           label: "Python `multiprocessing.Pipe()`",
@@ -244,7 +252,7 @@ export function buildSuite(quick, tracePath) {
         "Acquire/release pairs in one process, nobody else using the lock " +
         `(${n.lock.toLocaleString("en")} pairs; Python: ${n.pythonLock.toLocaleString("en")}).`,
       cases: [
-        ...procscopeCases("lock-uncontended", "lock.ts", ["uncontended", s(n.lock)], tracePath),
+        ...procscopeCases("lock-uncontended", "lock.ts", ["uncontended", s(n.lock)], procscopeRun),
         {
           id: "lock-uncontended:python",
           label: "Python `multiprocessing.Lock`",
@@ -271,7 +279,7 @@ export function buildSuite(quick, tracePath) {
         "request order, so the two alternate; Python's semaphore lets the releasing process " +
         "take it again at once, so its pairs mostly come in long runs by one process.",
       cases: [
-        ...procscopeCases("lock-contended", "lock.ts", ["contended", s(n.contended)], tracePath),
+        ...procscopeCases("lock-contended", "lock.ts", ["contended", s(n.contended)], procscopeRun),
         {
           id: "lock-contended:python",
           label: "Python `multiprocessing.Lock`",

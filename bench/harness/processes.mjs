@@ -80,6 +80,17 @@ function lastJsonLine(stdout) {
   return null;
 }
 
+/** The line of `stderr` that says what went wrong (not a stack frame), shortened. */
+function errorLine(stderr) {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("at ") && !/^Node\.js v/.test(line));
+  const telling = lines.find((line) => /error|exception|procscope:|deadlock/i.test(line));
+  const line = telling ?? lines.at(-1) ?? "";
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
 /**
  * Runs `command args` and resolves `{ ok, result, error, seconds, leftBehind }`; never
  * rejects. `result` is the program's JSON line.
@@ -121,7 +132,7 @@ export async function runProgram({ command, args, cwd, timeoutMs }) {
   else if (code !== 0) error = `exited with ${code ?? signal}`;
   else if (!result) error = "printed no JSON result";
   if (error) {
-    const detail = stderr.trim().split("\n").slice(-3).join(" | ");
+    const detail = errorLine(stderr);
     if (detail) error += `: ${detail}`;
   }
   return { ok: error === null, result, error, seconds, leftBehind };

@@ -155,7 +155,7 @@ export function renderReport({ machine, suite, targets, runsByCase, options }) {
       `(${options.reps} run${options.reps > 1 ? "s" : ""} of every row, interleaved; timeout ${options.timeoutSeconds} s per run).`,
     "",
     `- Machine: ${machine.nproc} vCPU (\`nproc\`), ${machine.cpu}, ${machine.memoryGiB} GiB, ${machine.os}`,
-    `- Node ${machine.node}, Python ${machine.python}`,
+    `- Node ${machine.node}, Python ${machine.python}; procscope at ${machine.source}`,
     `- Load average (1 min) at start / end: ${machine.loadBefore.toFixed(1)} / ${machine.loadAfter.toFixed(1)} ` +
       "(other work shares the machine; compare rows only within this run)",
     "",
