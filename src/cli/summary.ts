@@ -156,6 +156,27 @@ export function formatSummary(model: RunModel): string {
     for (const pool of pools) for (const error of pool.errors) out.push(`  ${pool.name} ${error}`);
   }
 
+  const managers = [...model.managers.values()];
+  if (managers.length > 0) {
+    out.push("", "Managers");
+    out.push(
+      table(
+        ["manager", "calls", "failed", "p50 call", "max call", "calls by method"],
+        managers.map((row) => {
+          const durations = [...row.durations].sort((a, b) => a - b);
+          return [
+            `P${row.server}`,
+            String(row.calls),
+            String(row.failed),
+            formatDuration(percentile(durations, 0.5)),
+            formatDuration(durations.length > 0 ? durations[durations.length - 1] : 0),
+            [...row.methods].map(([method, count]) => `${method}: ${count}`).join(", "),
+          ];
+        }),
+      ),
+    );
+  }
+
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
   if (model.dropped > 0)
     warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);

@@ -16,6 +16,10 @@ const prefixes: Record<ObjectKind, string> = {
   value: "Value",
   array: "Array",
   pool: "Pool",
+  manager: "Manager",
+  dict: "Dict",
+  list: "List",
+  namespace: "Namespace",
 };
 
 export class ObjectNames {

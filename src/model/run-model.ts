@@ -89,6 +89,18 @@ export interface SignalRow {
   wakes: Map<string, number>;
 }
 
+/** Calls made through a manager's proxies. */
+export interface ManagerRow {
+  /** The manager process. */
+  server: number;
+  calls: number;
+  failed: number;
+  /** Request-to-answer times (ns). */
+  durations: number[];
+  /** "dict.set" → count. */
+  methods: Map<string, number>;
+}
+
 /** A pool's work: tasks submitted, finished and failed, and how long each took. */
 export interface PoolRow {
   obj: string;
@@ -128,6 +140,7 @@ export class RunModel {
   readonly locks = new Map<string, LockRow>();
   readonly signals = new Map<string, SignalRow>();
   readonly pools = new Map<string, PoolRow>();
+  readonly managers = new Map<number, ManagerRow>();
   /** Lock-order edges seen: "A>B" means some process took B while holding A. */
   private readonly lockOrder = new Map<string, { p: number; loc?: string }>();
   private readonly heldByProcess = new Map<number, string[]>();
@@ -276,6 +289,18 @@ export class RunModel {
       case "pool.callback":
         this.pool(event.obj).callbacks++;
         return;
+      case "manager.call": {
+        let row = this.managers.get(event.server);
+        if (!row) {
+          row = { server: event.server, calls: 0, failed: 0, durations: [], methods: new Map() };
+          this.managers.set(event.server, row);
+        }
+        row.calls++;
+        if (!event.ok) row.failed++;
+        row.durations.push(event.duration);
+        row.methods.set(event.method, (row.methods.get(event.method) ?? 0) + 1);
+        return;
+      }
       case "lock.timeout":
         this.lock(event.obj).timeouts++;
         return;

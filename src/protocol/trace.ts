@@ -41,7 +41,11 @@ export type ObjectKind =
   | "barrier"
   | "value"
   | "array"
-  | "pool";
+  | "pool"
+  | "manager"
+  | "dict"
+  | "list"
+  | "namespace";
 
 interface EventBase {
   /** When it happened (ns since run start). */
@@ -291,6 +295,20 @@ export interface PoolCallbackEvent extends EventBase {
   duration: Nanos;
 }
 
+/** A call through a manager proxy: a request to the manager process and its answer. */
+export interface ManagerCallEvent extends EventBase {
+  type: "manager.call";
+  /** The proxied object (absent for calls on the manager itself). */
+  obj?: ObjectId;
+  /** The manager process that served it. */
+  server: ProcessNumber;
+  /** What was asked: `dict.set`, `lock-acquire`, `put`… */
+  method: string;
+  /** From request to answer; `t` is when the answer came. */
+  duration: Nanos;
+  ok: boolean;
+}
+
 export interface DroppedEvent extends EventBase {
   type: "trace.dropped";
   /** Events this process could not record since its last report. */
@@ -356,6 +374,7 @@ export type TraceEvent =
   | PoolStartEvent
   | PoolDoneEvent
   | PoolCallbackEvent
+  | ManagerCallEvent
   | DroppedEvent
   | WarningEvent
   | DeadlockEvent;
@@ -386,6 +405,7 @@ const EVENT_TYPE_TABLE: Record<TraceEventType, true> = {
   "pool.start": true,
   "pool.done": true,
   "pool.callback": true,
+  "manager.call": true,
   "resource.sample": true,
   "trace.dropped": true,
   warning: true,

@@ -50,6 +50,8 @@ export class HubClient {
   private readonly reader = new FrameReader();
   private closed = false;
   private drainWaiters: Array<() => void> = [];
+  /** Told of every request and its answer (manager links record each proxy call). */
+  observer: ((header: FrameHeader, durationNs: number, reply: Reply) => void) | null = null;
   /** Called when the hub goes away without this process having said goodbye. */
   onLost: (reason: string) => void = () => undefined;
 
@@ -59,8 +61,11 @@ export class HubClient {
   }
 
   /** Like `connect`, also returning the welcome's body. */
-  async connectWithBody(path: string, hello: FrameHeader): Promise<Reply> {
-    const socket = await connectWithRetry(path);
+  async connectWithBody(
+    target: SocketTarget,
+    hello: FrameHeader | ((challenge: FrameHeader) => FrameHeader),
+  ): Promise<Reply> {
+    const socket = await connectWithRetry(target);
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
@@ -85,12 +90,24 @@ export class HubClient {
       this.replies.clear();
       if (!wasClosed) this.onLost("connection to the hub closed");
     });
+    // A manager speaks first: a challenge our hello must answer (see manager/auth.ts).
+    let helloHeader: FrameHeader;
+    if (typeof hello === "function") {
+      const challenge = await new Promise<FrameHeader>((resolve, reject) => {
+        this.handlers.set("challenge", (frame) => resolve(frame.header));
+        socket.once("close", () => reject(new Error("the server closed the connection")));
+      });
+      this.handlers.delete("challenge");
+      helloHeader = hello(challenge);
+    } else {
+      helloHeader = hello;
+    }
     // The hello goes first, ahead of anything queued before the socket existed.
     const req = this.nextRequest++;
     const welcome = new Promise<Reply>((resolve, reject) =>
       this.replies.set(req, { resolve, reject }),
     );
-    for (const chunk of encodeFrame({ ...hello, req })) socket.write(chunk);
+    for (const chunk of encodeFrame({ ...helloHeader, req })) socket.write(chunk);
     this.flush();
     this.updateRef();
     return welcome;
@@ -99,6 +116,17 @@ export class HubClient {
   get connected(): boolean {
     return this.socket !== null && !this.closed;
   }
+
+  /** The connection could not be made: every request waiting (or to come) rejects with `error`. */
+  fail(error: Error): void {
+    this.closed = true;
+    this.failure = error;
+    for (const pending of this.replies.values()) pending.reject(error);
+    this.replies.clear();
+    this.socket?.destroy();
+  }
+
+  private failure: Error | null = null;
 
   /** Registers the handler for unsolicited frames of one type (e.g. `recall`). */
   on(type: string, handler: UnsolicitedHandler): void {
@@ -116,14 +144,20 @@ export class HubClient {
     const req = this.nextRequest++;
     const promise = new Promise<Reply>((resolve, reject) => {
       if (this.closed) {
-        reject(new Error("the procscope hub went away"));
+        reject(this.failure ?? new Error("the procscope hub went away"));
         return;
       }
       this.replies.set(req, { resolve, reject });
     });
     this.send({ ...header, req }, body);
     this.updateRef();
-    return promise;
+    const observer = this.observer;
+    if (!observer) return promise;
+    const started = process.hrtime.bigint();
+    return promise.then((reply) => {
+      observer(header, Number(process.hrtime.bigint() - started), reply);
+      return reply;
+    });
   }
 
   /** The number the next `request` will carry (for cancelling it). */
@@ -270,12 +304,17 @@ export class HubClient {
   }
 }
 
-async function connectWithRetry(path: string): Promise<net.Socket> {
+/** A Unix socket path, or a TCP address (remote managers). */
+export type SocketTarget = string | { host: string; port: number };
+
+async function connectWithRetry(target: SocketTarget): Promise<net.Socket> {
   const deadline = Date.now() + 10_000;
+  const where = typeof target === "string" ? target : `${target.host}:${target.port}`;
   for (;;) {
     try {
       return await new Promise<net.Socket>((resolve, reject) => {
-        const socket = net.connect(path);
+        const socket =
+          typeof target === "string" ? net.connect(target) : net.connect(target.port, target.host);
         socket.once("connect", () => {
           socket.removeAllListeners("error");
           resolve(socket);
@@ -285,7 +324,7 @@ async function connectWithRetry(path: string): Promise<net.Socket> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if ((code !== "ENOENT" && code !== "ECONNREFUSED") || Date.now() > deadline) {
-        throw new Error(`cannot reach the procscope hub at ${path}: ${(error as Error).message}`, {
+        throw new Error(`cannot reach ${where}: ${(error as Error).message}`, {
           cause: error,
         });
       }

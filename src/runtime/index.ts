@@ -26,6 +26,13 @@ export { Value, SharedArray } from "./sync/shared-value";
 export type { AcquireOptions } from "./sync/permits";
 export { Pool, type PoolOptions, type ApplyOptions } from "./pool/pool";
 export { AsyncResult } from "./pool/async-result";
+export {
+  Manager,
+  type ManagerAddress,
+  type ManagerStartOptions,
+  type ManagerConnectOptions,
+} from "./manager/manager";
+export { DictProxy, ListProxy, NamespaceProxy } from "./manager/proxies";
 export type { TakeOptions as GetOptions } from "./channel-reader";
 export {
   TimeoutError,

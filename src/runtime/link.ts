@@ -19,6 +19,7 @@ export interface LinkAddress {
 
 let pending: HubClient | null = null;
 const addresses = new WeakMap<HubClient, LinkAddress>();
+const idPrefixes = new WeakMap<HubClient, string>();
 let connector: ((address: LinkAddress) => HubClient) | null = null;
 
 /** Objects constructed inside `make` live behind `link`. */
@@ -37,9 +38,19 @@ export function currentLink(): HubClient {
   return pending ?? context.client;
 }
 
-/** Registers a manager link and how to reach it again from another process. */
-export function registerLink(link: HubClient, address: LinkAddress): void {
+/**
+ * Registers a manager link and how to reach it again from another process. Objects made
+ * over a remote link get ids prefixed with `idPrefix`, so that programs of different runs
+ * sharing one manager never pick the same id.
+ */
+export function registerLink(link: HubClient, address: LinkAddress, idPrefix = ""): void {
   addresses.set(link, address);
+  if (idPrefix) idPrefixes.set(link, idPrefix);
+}
+
+/** Prefix for ids of objects made over the current link. */
+export function currentIdPrefix(): string {
+  return idPrefixes.get(currentLink()) ?? "";
 }
 
 /** Set by the manager module: connects (or reuses) a link to a manager's address. */

@@ -4,7 +4,7 @@
  */
 import { context, record } from "./context";
 import { callerLocation } from "./callsite";
-import { currentLink } from "./link";
+import { currentIdPrefix, currentLink } from "./link";
 import type { ObjectCreateEvent, ObjectId, ObjectKind } from "../protocol/trace";
 
 let pendingOwner: { owner: ObjectId; role: string } | undefined;
@@ -25,7 +25,7 @@ export function createObject(
   frame: Record<string, unknown>,
   extra: Partial<ObjectCreateEvent> = {},
 ): string {
-  const id = context.nextObjectId();
+  const id = currentIdPrefix() + context.nextObjectId();
   void context.ensureConnected();
   currentLink().send({ ...frame, type: frame.type as string, obj: id });
   record<ObjectCreateEvent>({

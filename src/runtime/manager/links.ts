@@ -1,0 +1,81 @@
+/**
+ * Connections to managers: one per manager address in each process, opened on first use,
+ * authenticated by the challenge handshake, and recording every call as `manager.call`.
+ */
+import { context, record } from "../context";
+import { HubClient, type SocketTarget } from "../hub-client";
+import { AuthenticationError } from "../errors";
+import { registerLink, setLinkConnector, type LinkAddress } from "../link";
+import type { ManagerCallEvent } from "../../protocol/trace";
+import { answer, checkAnswer, newChallenge } from "./auth";
+
+interface OpenLink {
+  client: HubClient;
+  /** Resolves once authenticated; rejects `AuthenticationError` on a wrong key. */
+  ready: Promise<void>;
+}
+
+const links = new Map<string, OpenLink>();
+
+function keyOf(address: LinkAddress): string {
+  return address.path ?? `${address.host}:${address.port}`;
+}
+
+function targetOf(address: LinkAddress): SocketTarget {
+  return address.path ?? { host: address.host ?? "127.0.0.1", port: address.port ?? 0 };
+}
+
+/** The link to a manager, opened on first use. `remote`: ids get a per-process prefix. */
+export function linkTo(address: LinkAddress, remote = false): OpenLink {
+  const key = keyOf(address);
+  const known = links.get(key);
+  if (known) return known;
+  const client = new HubClient();
+  registerLink(client, address, remote ? `${process.pid}~` : "");
+  let server = 0;
+  const nonce = newChallenge();
+  const ready = client
+    .connectWithBody(targetOf(address), (challenge) => {
+      server = typeof challenge.server === "number" ? challenge.server : 0;
+      return {
+        type: "hello",
+        digest: answer(address.authkey, String(challenge.nonce)),
+        nonce,
+        p: context.number,
+        pid: process.pid,
+      };
+    })
+    .then((welcome) => {
+      if (welcome.header.error)
+        throw new AuthenticationError(`manager at ${key}: ${String(welcome.header.error)}`);
+      // The manager proves it knows the key too, before we trust what it says.
+      if (!checkAnswer(address.authkey, nonce, welcome.header.digest)) {
+        throw new AuthenticationError(`manager at ${key} did not prove it knows the authkey`);
+      }
+    });
+  ready.catch((error: Error) => client.fail(error));
+  client.observer = (header, duration, reply) => {
+    if (header.type === "hello") return;
+    record<ManagerCallEvent>({
+      type: "manager.call",
+      obj: typeof header.obj === "string" ? header.obj : undefined,
+      server,
+      method:
+        typeof header.op === "string"
+          ? `${header.type.replace("-op", "")}.${header.op}`
+          : header.type,
+      duration,
+      ok: !reply.header.error,
+    });
+  };
+  const link = { client, ready };
+  links.set(key, link);
+  return link;
+}
+
+export function forgetLink(address: LinkAddress): void {
+  links.delete(keyOf(address));
+}
+
+// A manager's object arriving in a child (in `args`, or inside a message) reconnects here.
+setLinkConnector((address) => linkTo(address).client);
