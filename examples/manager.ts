@@ -13,7 +13,9 @@ main(async () => {
   await using manager = await Manager.start();
   const d = manager.dict<unknown, unknown>();
   const l = manager.list<number>([0, 1, 2, 3, 4]);
-  const workers = Array.from({ length: 10 }, () => new Process({ target: fill, args: [d, l] }).start());
+  const workers = Array.from({ length: 10 }, () =>
+    new Process({ target: fill, args: [d, l] }).start(),
+  );
   for (const p of workers) await p.join();
   console.log(await d.toMap()); // Map(3) { 1 => '1', '2' => 2, 0.25 => null }
   console.log(await l.toArray()); // [0, 1, 2, 3, 4, then ten 1s]: 15 items
