@@ -92,7 +92,7 @@ async function main() {
   });
   process.stdout.write(`\n${markdown}`);
   if (options.write) {
-    writeGenerated(DOC, markdown, DOC_INTRO);
+    await writeGenerated(DOC, markdown, DOC_INTRO);
     process.stderr.write(`\nwrote ${path.relative(process.cwd(), DOC) || DOC}\n`);
   }
   if (failures > 0) {

@@ -273,11 +273,13 @@ export function buildSuite(quick, procscopeRun) {
       id: "lock-contended",
       title: "Lock, contended by two processes",
       description:
-        "Parent and child each loop acquire/release on one lock, started together; total " +
-        `pairs per second (${n.contended.toLocaleString("en")} pairs each; Python: ` +
+        "Parent and child each loop acquire/release on one lock; the child is already " +
+        "blocked on the lock when the clock starts. Total pairs per second " +
+        `(${n.contended.toLocaleString("en")} pairs each; Python: ` +
         `${n.pythonContended.toLocaleString("en")}). procscope's hub hands the lock over in ` +
-        "request order, so the two alternate; Python's semaphore lets the releasing process " +
-        "take it again at once, so its pairs mostly come in long runs by one process.",
+        "request order, so the two alternate and every pair is a handover through the hub; " +
+        "Python's semaphore lets the releasing process take it again at once, so its pairs " +
+        "mostly come in runs by one process.",
       cases: [
         ...procscopeCases("lock-contended", "lock.ts", ["contended", s(n.contended)], procscopeRun),
         {

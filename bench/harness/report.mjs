@@ -177,8 +177,11 @@ export function renderReport({ machine, suite, targets, runsByCase, options }) {
   return out.join("\n").trimEnd() + "\n";
 }
 
-/** Replaces the generated part of `file`, keeping the hand-written text around it. */
-export function writeGenerated(file, markdown, intro) {
+/**
+ * Replaces the generated part of `file`, keeping the hand-written text around it, and
+ * formats the file as the repository's Prettier check expects (aligned tables).
+ */
+export async function writeGenerated(file, markdown, intro) {
   const block = `${BEGIN_MARKER}\n\n${markdown}\n${END_MARKER}\n`;
   let text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : intro;
   const begin = text.indexOf(BEGIN_MARKER);
@@ -187,6 +190,13 @@ export function writeGenerated(file, markdown, intro) {
     text = text.slice(0, begin) + block + text.slice(end + END_MARKER.length).replace(/^\n/, "");
   } else {
     text = `${text.trimEnd()}\n\n${block}`;
+  }
+  try {
+    const prettier = await import("prettier");
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    text = await prettier.format(text, { ...options, filepath: file });
+  } catch {
+    // Without Prettier (a production install) the file is still right, only not aligned.
   }
   fs.writeFileSync(file, text);
 }

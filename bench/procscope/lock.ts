@@ -1,10 +1,15 @@
 /**
  * Lock benchmarks: `-- uncontended COUNT` times COUNT acquire/release pairs in one process;
  * `-- contended COUNT` has the parent and a child each do COUNT pairs on one lock at the
- * same time (they are released together by a "go" message) and reports pairs per second.
+ * same time and reports the total pairs per second. To be sure the two contend from the
+ * first pair, the parent holds the lock while the child starts and blocks on it, and the
+ * clock starts when the parent lets go.
  */
 import { Lock, Process, Queue, main } from "procscope";
 import { emit, intArg, nowNs, stringArg } from "./common";
+
+/** Long enough for the child to get "go" and block on the lock the parent holds. */
+const CHILD_BLOCKS_MS = 100;
 
 async function pairs(lock: Lock, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
@@ -45,8 +50,11 @@ main(async () => {
     args: [lock, toParent, toChild, count],
   }).start();
   await toParent.get();
-  const startedNs = nowNs();
+  await lock.acquire();
   await toChild.put("go");
+  await new Promise((resolve) => setTimeout(resolve, CHILD_BLOCKS_MS));
+  const startedNs = nowNs();
+  lock.release();
   await pairs(lock, count);
   await toParent.get();
   const seconds = (nowNs() - startedNs) / 1e9;
