@@ -45,6 +45,7 @@ for (const [name, { run: start, kind, permits }] of Object.entries(scenarios)) {
     assertSucceeded(run);
     const exits = result<{ holder: number; doomed: number; waiter: number }>(run, "exits");
     assert.deepEqual(exits, { holder: -9, doomed: -9, waiter: 0 }, describeRun(run));
+    assert.equal(result(run, "doomed-dropped"), true, "the hub never learnt the waiter died");
     const waiter = result<Who>(run, "waiter");
     assert.deepEqual(result(run, "waiter-granted"), { p: waiter.p, granted: true });
     // Nothing is lost with the dead: the parent takes every permit back.
