@@ -8,46 +8,19 @@
  */
 import { PANEL_PROTOCOL_VERSION, type RunInfo, type ToWebviewMessage } from "../src/protocol/panel";
 import {
+  TRACE_EVENT_TYPES,
   assertNever,
   type ObjectId,
   type SourceLocation,
   type TraceEvent,
-  type TraceEventType,
 } from "../src/protocol/trace";
 import { FlowLevels } from "../src/model/flow-levels";
 import { ResourceSamples } from "../src/model/resources";
 import { RunModel } from "../src/model/run-model";
 import { TimelineModel } from "../src/model/timeline";
 
-/** Every event kind this panel understands; a newer host's other kinds are skipped. */
-const knownTypes: Record<TraceEventType, true> = {
-  "run.start": true,
-  "run.end": true,
-  "process.spawn": true,
-  "process.start": true,
-  "process.exit": true,
-  "process.join": true,
-  "process.output": true,
-  "object.create": true,
-  "message.send": true,
-  "message.receive": true,
-  "object.block": true,
-  "object.timeout": true,
-  "lock.request": true,
-  "lock.acquired": true,
-  "lock.released": true,
-  "lock.timeout": true,
-  "resource.sample": true,
-  "sync.wait": true,
-  "sync.signal": true,
-  deadlock: true,
-  "pool.submit": true,
-  "pool.start": true,
-  "pool.done": true,
-  "pool.callback": true,
-  "trace.dropped": true,
-  warning: true,
-};
+/** Every event kind of this protocol version; a newer runtime's other kinds are skipped. */
+const knownTypes: ReadonlySet<string> = new Set(TRACE_EVENT_TYPES);
 
 export type StoreChange =
   | { kind: "reset" }
@@ -82,7 +55,7 @@ export class PanelStore {
         this.reset();
         this.run = message.run;
         // A million-event snapshot is kept as sent rather than copied, when it can be.
-        if (message.events.every((event) => Object.hasOwn(knownTypes, event.type))) {
+        if (message.events.every((event) => knownTypes.has(event.type))) {
           this.events = message.events;
           this.fold(0);
         } else {
@@ -132,7 +105,7 @@ export class PanelStore {
   private append(events: readonly TraceEvent[]): number {
     const from = this.events.length;
     for (const event of events) {
-      if (Object.hasOwn(knownTypes, event.type)) this.events.push(event);
+      if (knownTypes.has(event.type)) this.events.push(event);
       else this.skipped++;
     }
     this.fold(from);

@@ -3,9 +3,16 @@
  * (a deadlock, a child never joined, items left in a queue, lost events), plus the
  * warnings the runtime itself recorded. The runtime only records facts; these decide.
  */
-import type { ObjectId, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
+import type {
+  DeadlockEvent,
+  ObjectId,
+  ProcessNumber,
+  SourceLocation,
+  TraceEvent,
+} from "../protocol/trace";
+import { shortLocation } from "./describe";
 import type { FlowLevels } from "./flow-levels";
-import type { RunModel } from "./run-model";
+import type { ProcessRow, RunModel } from "./run-model";
 import type { TimelineModel } from "./timeline";
 
 export interface PanelWarning {
@@ -44,14 +51,7 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   // The runtime's report sees every kind of wait; the panel's own rule only locks.
   const out: PanelWarning[] =
     model.deadlocks.length > 0
-      ? model.deadlocks.map((event, index) => ({
-          key: `deadlock-reported:${index}`,
-          severity: "error" as const,
-          title: "Deadlock",
-          detail: event.message,
-          t: event.t,
-          ...(event.processes[0]?.loc ? { loc: event.processes[0].loc } : {}),
-        }))
+      ? model.deadlocks.map((event, index) => reportedDeadlock(event, index, model))
       : deadlocks(model, timeline);
   if (model.dropped > 0) {
     out.push({
@@ -74,18 +74,7 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
       t: warning.t,
     });
   });
-  for (const row of model.processes.values()) {
-    if (row.exitCode !== null && row.exitCode !== 0) {
-      const how = row.signal ? `was killed by ${row.signal}` : `exited with code ${row.exitCode}`;
-      out.push({
-        key: `exit:${row.number}`,
-        severity: "error",
-        title: "Process failed",
-        detail: `${row.label} (${row.name}) ${how}.`,
-        ...(row.exitedAt === null ? {} : { t: row.exitedAt }),
-      });
-    }
-  }
+  out.push(...failures(model));
   if (!ended) return out;
   for (const spawn of timeline.spawns) {
     const row = model.processes.get(spawn.child);
@@ -161,4 +150,51 @@ function deadlocks(model: RunModel, timeline: TimelineModel): PanelWarning[] {
     });
   }
   return found;
+}
+
+/** A deadlock the runtime found, told with the panel's names and short locations. */
+function reportedDeadlock(event: DeadlockEvent, index: number, model: RunModel): PanelWarning {
+  const steps = event.processes.map((entry) => {
+    const where = shortLocation(entry.loc);
+    const whom = entry.waitingFor.map((p) => `P${p}`).join(" or ");
+    return (
+      `P${entry.p} waits in ${entry.op} on ${model.names.get(entry.obj)}` +
+      (whom ? ` for ${whom}` : "") +
+      (where ? ` (${where})` : "")
+    );
+  });
+  const first = event.processes[0]?.loc;
+  return {
+    key: `deadlock-reported:${index}`,
+    severity: "error",
+    title: "Deadlock",
+    detail: `${steps.join("; ")}: none of them can go on.`,
+    t: event.t,
+    ...(first ? { loc: first } : {}),
+  };
+}
+
+/** Processes that exited badly, one warning per way of failing (a run killed at once is one). */
+function failures(model: RunModel): PanelWarning[] {
+  const byHow = new Map<string, ProcessRow[]>();
+  for (const row of model.processes.values()) {
+    if (row.exitCode === null || row.exitCode === 0) continue;
+    const how = row.signal ? `killed by ${row.signal}` : `exited with code ${row.exitCode}`;
+    byHow.set(how, [...(byHow.get(how) ?? []), row]);
+  }
+  return [...byHow].map(([how, rows]) => {
+    const killed = how.startsWith("killed");
+    const detail =
+      rows.length === 1
+        ? `${rows[0].label} (${rows[0].name}) ${killed ? `was ${how}` : how}.`
+        : `${rows.map((row) => row.label).join(", ")} ${killed ? `were ${how}` : how}.`;
+    const first = Math.min(...rows.map((row) => row.exitedAt ?? Infinity));
+    return {
+      key: `exit:${how}`,
+      severity: "error" as const,
+      title: rows.length === 1 ? "Process failed" : `${rows.length} processes failed`,
+      detail,
+      ...(Number.isFinite(first) ? { t: first } : {}),
+    };
+  });
 }

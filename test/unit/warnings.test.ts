@@ -80,7 +80,7 @@ test("at the end: items left in a queue, a child that outlived its parent, a fai
     !byKey.has("not-joined:3"),
     "a child that exited before its parent may have been joined",
   );
-  assert.equal(byKey.get("exit:3")!.detail, "P3 (Process-2) exited with code 1.");
+  assert.equal(byKey.get("exit:exited with code 1")!.detail, "P3 (Process-2) exited with code 1.");
   assert.match(byKey.get("dropped")!.detail, /^12 trace events were dropped/);
 });
 
@@ -93,4 +93,36 @@ test("while the run lives, nothing is judged left over", () => {
     false,
   );
   assert.deepEqual(found, []);
+});
+
+test("the runtime's deadlock report is told with object names and short locations", () => {
+  const found = warnings(
+    [
+      { type: "object.create", t: 0, p: 1, obj: "1.1", kind: "lock" },
+      { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+      {
+        type: "deadlock",
+        t: 5,
+        p: 1,
+        message: "raw",
+        processes: [
+          { p: 2, obj: "1.2", op: "lock.acquire", loc: "/w/d.ts:13:15", waitingFor: [3] },
+          { p: 3, obj: "1.1", op: "lock.acquire", loc: "/w/d.ts:13:15", waitingFor: [2] },
+        ],
+      },
+      { type: "process.exit", t: 6, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+      { type: "process.exit", t: 6, p: 3, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    ],
+    false,
+  );
+  assert.deepEqual(
+    found.map((warning) => [warning.title, warning.detail]),
+    [
+      [
+        "Deadlock",
+        "P2 waits in lock.acquire on Lock2 for P3 (d.ts:13); P3 waits in lock.acquire on Lock1 for P2 (d.ts:13): none of them can go on.",
+      ],
+      ["2 processes failed", "P2, P3 were killed by SIGKILL."],
+    ],
+  );
 });

@@ -312,3 +312,90 @@ test("1,000,000 events: loads, draws every lane, and pans", { timeout: 300_000 }
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test(
+  "live: 200,000 events a second, in ten deltas a second, fold and draw without jank",
+  { timeout: 120_000 },
+  async () => {
+    const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+    const live = await page.evaluate(
+      async ({ source, total }) => {
+        const build = new Function(`return (${source})`)() as (total: number) => string;
+        const lines = build(total).split("\n");
+        const events = lines.slice(1).map((line) => JSON.parse(line));
+        const panel = (
+          window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+        ).procscopePanel;
+        const post = (data: unknown): void => {
+          window.dispatchEvent(new MessageEvent("message", { data }));
+        };
+        const run = {
+          source: "live",
+          path: "/home/user/app/main.ts",
+          state: "running",
+          exitCode: null,
+        };
+        post({ type: "snapshot", run, events: events.slice(0, 64) });
+        const deltas = 30;
+        const size = Math.floor((events.length - 64) / deltas);
+        const foldTimes: number[] = [];
+        const intervals: number[] = [];
+        let last = performance.now();
+        let ticking = true;
+        const tick = (): void => {
+          const now = performance.now();
+          intervals.push(now - last);
+          last = now;
+          if (ticking) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+        const renderBefore = panel.renderTimes.length;
+        for (let delta = 0; delta < deltas; delta++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const began = performance.now();
+          post({
+            type: "events",
+            events: events.slice(64 + delta * size, 64 + (delta + 1) * size),
+          });
+          foldTimes.push(performance.now() - began);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        ticking = false;
+        return {
+          perSecond: size * 10,
+          foldTimes,
+          renderTimes: panel.renderTimes.slice(renderBefore),
+          intervals: intervals.slice(1),
+        };
+      },
+      { source: buildTraceText.toString(), total: 600_000 },
+    );
+    assert.equal(await page.getByRole("treeitem").count(), 16);
+    if (process.env.PROCSCOPE_DEBUG_LIVE) {
+      console.log(
+        JSON.stringify({
+          folds: live.foldTimes.map(Math.round),
+          long: live.intervals.map((v, i) => [i, Math.round(v)]).filter(([, v]) => v > 40),
+        }),
+      );
+    }
+    const fold = statistics(live.foldTimes);
+    const render = statistics(live.renderTimes);
+    const interval = statistics(live.intervals);
+    console.log(
+      `live, ${live.perSecond.toLocaleString("en-US")} events/s in 10 deltas/s: fold median ${fold.median.toFixed(1)} ms, p95 ${fold.p95.toFixed(1)} ms per delta; render median ${render.median.toFixed(1)} ms, p95 ${render.p95.toFixed(1)} ms; frame interval median ${interval.median.toFixed(1)} ms, p95 ${interval.p95.toFixed(1)} ms, max ${interval.max.toFixed(1)} ms`,
+    );
+    const file = path.join(resultsDir, "big-trace.json");
+    const report = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        { ...report, live: { perSecond: live.perSecond, fold, render, interval } },
+        null,
+        2,
+      ),
+    );
+    assert.deepEqual(errors, []);
+    await page.close();
+  },
+);

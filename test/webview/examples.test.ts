@@ -23,8 +23,14 @@ const traces = new Map<string, TraceEvent[]>();
 
 before(async () => {
   harness = await startHarness();
-  for (const name of ["lock", "queue", "pipe", "process-info"])
+  for (const name of ["lock", "queue", "pipe", "process-info", "pool"]) {
     traces.set(name, recordExample(name));
+  }
+  // The runtime finds the deadlock, reports it, and (told to) ends the run with status 3.
+  traces.set(
+    "dining-philosophers-deadlock",
+    recordExample("dining-philosophers-deadlock", 3, ["--on-deadlock=kill"]),
+  );
 });
 
 after(async () => {
@@ -145,5 +151,31 @@ test("the process tree is navigated with the keyboard; Enter opens where a proce
   assert.equal((await panelDebug(page)).lastFrame?.lanes, 1, "the timeline follows the tree");
   await page.keyboard.press("ArrowRight");
   assert.equal(await page.getByRole("treeitem").count(), 11);
+  await page.close();
+});
+
+test("pool example: workers marked as pool workers, their tasks drawn as bars", async () => {
+  const { page, errors } = await openPanel(harness);
+  await send(page, snapshot(traces.get("pool")!, "/work/examples/pool.ts"));
+  await waitForFrame(page, 0);
+  assert.ok((await page.locator(".badge", { hasText: "pool worker" }).count()) >= 2);
+  const frame = (await panelDebug(page)).lastFrame!;
+  assert.ok(frame.tasks > 0, `task bars drawn: ${frame.tasks}`);
+  await screenshot(page, "pool-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("deadlock example: the deadlock is the first warning, with every philosopher in it", async () => {
+  const { page, errors } = await openPanel(harness);
+  await send(page, snapshot(traces.get("dining-philosophers-deadlock")!, "/work/examples/d.ts"));
+  await waitForFrame(page, 0);
+  const first = page.locator(".warning-item").first();
+  assert.match(await first.locator(".warning-title").innerText(), /Deadlock/);
+  const detail = await first.locator(".warning-detail").innerText();
+  for (const p of [2, 3, 4, 5, 6]) assert.match(detail, new RegExp(`P${p}\\b`));
+  assert.ok((await panelDebug(page)).lastFrame!.lockWaits >= 5, "every philosopher waits");
+  await screenshot(page, "deadlock-dark");
+  assert.deepEqual(errors, []);
   await page.close();
 });

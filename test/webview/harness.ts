@@ -105,6 +105,8 @@ interface HarnessWindow {
 }
 
 /** A fresh page with the panel loaded; `errors` collects page errors and CSP reports. */
+const pageErrors = new WeakMap<Page, string[]>();
+
 export async function openPanel(
   harness: Harness,
   theme: ThemeKind = "dark",
@@ -112,6 +114,7 @@ export async function openPanel(
 ): Promise<{ page: Page; errors: string[] }> {
   const page = await harness.browser.newPage({ viewport: size });
   const errors: string[] = [];
+  pageErrors.set(page, errors);
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
@@ -149,10 +152,16 @@ export async function posted(page: Page): Promise<FromWebviewMessage[]> {
 
 /** Waits until the timeline has drawn more than `frames` frames. */
 export async function waitForFrame(page: Page, frames: number): Promise<void> {
-  await page.waitForFunction(
-    (previous) => (window as unknown as HarnessWindow).procscopePanel.frames > previous,
-    frames,
-  );
+  try {
+    await page.waitForFunction(
+      (previous) => (window as unknown as HarnessWindow).procscopePanel.frames > previous,
+      frames,
+      { timeout: 10_000 },
+    );
+  } catch (error) {
+    const errors = pageErrors.get(page) ?? [];
+    throw new Error(`no frame drawn; page errors: ${JSON.stringify(errors)}`, { cause: error });
+  }
 }
 
 export async function setTheme(page: Page, theme: ThemeKind): Promise<void> {
@@ -168,15 +177,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Runs an example through the CLI and returns its recorded trace's events. */
-export function recordExample(name: string): TraceEvent[] {
+export function recordExample(
+  name: string,
+  expectedExit = 0,
+  options: string[] = [],
+): TraceEvent[] {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-webview-"));
   const trace = path.join(directory, `${name}.pstrace`);
   const result = spawnSync(
     process.execPath,
-    [path.join(root, "bin", "procscope.js"), "run", `${name}.ts`, "--trace", trace],
+    [path.join(root, "bin", "procscope.js"), "run", `${name}.ts`, "--trace", trace, ...options],
     { cwd: path.join(root, "examples"), encoding: "utf8", timeout: 60_000 },
   );
-  if (result.status !== 0) {
+  if (result.status !== expectedExit) {
     throw new Error(`procscope run ${name}.ts failed: ${result.stderr || result.stdout}`);
   }
   const events = readTrace(trace);

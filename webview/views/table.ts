@@ -23,6 +23,7 @@ export class KeyedTable {
   private readonly body = element("tbody");
   private readonly rows = new Map<string, HTMLTableRowElement>();
   private order: string[] = [];
+  private readonly emptyRow = element("tr", "empty-row");
 
   constructor(
     private readonly columns: Column[],
@@ -38,13 +39,17 @@ export class KeyedTable {
       headRow.append(cell);
     }
     head.append(headRow);
+    const emptyCell = element("td", "", "None in this run.");
+    emptyCell.colSpan = columns.length;
+    this.emptyRow.append(emptyCell);
+    this.body.append(this.emptyRow);
     this.element.append(head, this.body);
   }
 
   clear(): void {
     this.rows.clear();
     this.order = [];
-    this.body.replaceChildren();
+    this.body.replaceChildren(this.emptyRow);
   }
 
   update(rows: TableRow[]): void {
@@ -61,7 +66,8 @@ export class KeyedTable {
     for (const id of this.rows.keys()) if (!ids.includes(id)) this.rows.delete(id);
     if (ids.length !== this.order.length || ids.some((id, i) => id !== this.order[i])) {
       this.order = ids;
-      this.body.replaceChildren(...ids.map((id) => this.rows.get(id)!));
+      if (ids.length === 0) this.body.replaceChildren(this.emptyRow);
+      else this.body.replaceChildren(...ids.map((id) => this.rows.get(id)!));
     }
   }
 
