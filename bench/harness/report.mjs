@@ -45,8 +45,10 @@ function formatRatio(ratio) {
   return `${Number(ratio.toPrecision(2))}×`;
 }
 
+/** A percentage; one decimal below 10%, where a target of 5% is decided. */
 function percent(fraction) {
-  return `${Math.round(fraction * 100)}%`;
+  const value = fraction * 100;
+  return Math.abs(value) < 10 ? `${value.toFixed(1)}%` : `${Math.round(value)}%`;
 }
 
 function spread(stats, unit) {
@@ -110,6 +112,9 @@ function failureNotes(section, runsByCase) {
   return notes;
 }
 
+/** Ratios this close to a limit count as on it (floating-point division, not measurement). */
+const EPSILON = 1e-9;
+
 /** One target: the measured ratio (or tracing cost) and the verdict, in words. */
 export function judgeTarget(target, runsByCase) {
   const of = summarize(runsByCase.get(target.of) ?? [], target.metric);
@@ -119,17 +124,17 @@ export function judgeTarget(target, runsByCase) {
   const ratio = of.median / over.median;
   if (target.cost) {
     const cost = 1 - ratio;
-    const met = cost <= target.maxCost;
+    const met = cost <= target.maxCost + EPSILON;
     return {
       measured: `${percent(cost)} (on ${formatRatio(ratio)} of off)`,
       verdict: met
         ? "**met**"
-        : `**missed** by ${Math.round((cost - target.maxCost) * 100)} points (${percent(cost)} > ${percent(target.maxCost)})`,
+        : `**missed** by ${((cost - target.maxCost) * 100).toFixed(1)} points (${percent(cost)} > ${percent(target.maxCost)})`,
       met,
     };
   }
   if (target.max !== undefined) {
-    const met = ratio <= target.max;
+    const met = ratio <= target.max + EPSILON;
     return {
       measured: formatRatio(ratio),
       verdict: met
@@ -138,12 +143,13 @@ export function judgeTarget(target, runsByCase) {
       met,
     };
   }
-  const met = ratio >= target.min;
+  const met = ratio >= target.min - EPSILON;
   let verdict = met
     ? "**met**"
-    : `**missed**: ${percent(ratio / target.min)} of the ${target.min}× target (short by ${percent(1 - ratio / target.min)}; needs ${formatRatio(target.min / ratio)} more)`;
-  if (target.floor !== undefined && ratio < target.floor)
-    verdict += `, and below the ${target.floor}× floor`;
+    : `**missed** by ${percent(1 - ratio / target.min)} (needs ${Number((target.min / ratio).toPrecision(3))}× more)`;
+  if (target.floor !== undefined && ratio < target.floor - EPSILON) {
+    verdict += `; below the ${target.floor}× floor`;
+  }
   return { measured: formatRatio(ratio), verdict, met };
 }
 
