@@ -48,6 +48,18 @@ export interface TakeOptions {
 
 /** Readers by link and object, for the server's `recall`. */
 const readers = new Map<HubClient, Map<string, ChannelReader>>();
+let giveBackInstalled = false;
+
+/**
+ * A process leaving hands back what it fetched and never took, so another reader gets it:
+ * prefetching is this runtime's business and must not lose a message.
+ */
+function giveBackAll(): void {
+  for (const [link, onLink] of readers) {
+    for (const reader of onLink.values()) reader.giveBackBuffered();
+    link.flush();
+  }
+}
 
 /** Reads the current offset of a v8 deserializer (to size each message exactly). */
 function offsetOf(reader: v8.Deserializer): number {
@@ -79,6 +91,15 @@ export class ChannelReader {
       link.on("recall", (frame) => mine.get(frame.header.obj as string)?.recall());
     }
     onLink.set(obj, this);
+    if (!giveBackInstalled) {
+      giveBackInstalled = true;
+      context.beforeShutdown.push(giveBackAll);
+    }
+  }
+
+  /** Returns buffered, untaken items to the server (at exit). */
+  giveBackBuffered(): void {
+    if (this.waiters.length === 0) this.giveBack();
   }
 
   /** The next item if one is here and nobody waits before us (no promise, no clock read). */

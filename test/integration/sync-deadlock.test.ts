@@ -308,12 +308,7 @@ test("no false deadlock on long waits that end (lock, chain, event, queue, barri
 
 test(
   "no false deadlock while a spawned child is still starting (it may release the wait)",
-  {
-    todo:
-      "bug: the detector counts only connected processes as possible releasers; a child " +
-      "spawned but not yet connected is ignored, so P1 waiting for it and P2 waiting for P1 " +
-      "are reported as a deadlock",
-  },
+  // Regression: a child still starting counts as a possible releaser.
   async () => {
     // Every process of this run loads a preload (NODE_OPTIONS is inherited) that delays
     // the start of the child named "slow-starter" by 2 s, before it connects to the hub.

@@ -94,12 +94,7 @@ test("a process a lock is biased to dies without holding it: no warning, the loc
 
 test(
   "a biased holder killed while computing (its event loop blocked) is still named as holder",
-  {
-    todo:
-      "bug: a biased owner reports held/free to the hub only on a later turn of its event " +
-      "loop; one that takes the lock and computes until it is killed is believed free, so " +
-      "no holder-died warning is recorded",
-  },
+  // Regression: a biased owner reports taking the lock at once.
   async () => {
     const run = await runFixture(FIXTURE, {
       args: ["biased-busy", scratch("spinner-holds")],

@@ -3,7 +3,7 @@ import type { Frame } from "../framing";
 import type { Peer } from "./peer";
 import { Channel, type ChannelEvents } from "./channels";
 import { obtain } from "./sync-objects";
-import type { BlockedWait } from "./deadlock";
+import type { Actor, BlockedWait } from "./deadlock";
 
 export interface ChannelWarnings extends ChannelEvents {
   taskDoneExtra(peer: Peer, obj: string): void;
@@ -76,7 +76,7 @@ export class ChannelObjects {
     for (const channel of this.channels.values()) channel.dropPeer(peer, this.warnings);
   }
 
-  blockedWaits(live: Peer[]): BlockedWait[] {
+  blockedWaits(live: Actor[]): BlockedWait[] {
     return [...this.channels.values()].flatMap((channel) => channel.blockedWaits(live));
   }
 

@@ -8,7 +8,7 @@
  */
 import * as v8 from "node:v8";
 import type { Peer } from "./peer";
-import type { BlockedWait } from "./deadlock";
+import type { Actor, BlockedWait } from "./deadlock";
 
 export interface Segment {
   body: Buffer;
@@ -29,8 +29,17 @@ interface ParkedPut {
   segment: Segment;
 }
 
-/** Largest number of items handed to a lone reader in one reply. */
-const LONE_READER_BATCH = 8192;
+/**
+ * How many items a lone reader is handed per request adapts to how fast it takes them: a
+ * reader that comes back for more within `FAST_RETURN_MS` gets four times as many next
+ * time (up to `MAX_LONE_BATCH`); one that took longer than `SLOW_RETURN_MS` gets one at a
+ * time again. A consumer streaming a queue soon fetches thousands per round trip; a worker
+ * that takes a job and spends a while on it does not hoard the jobs other workers could
+ * start on (and when another reader appears, what it holds is recalled anyway).
+ */
+const MAX_LONE_BATCH = 8192;
+const FAST_RETURN_MS = 5;
+const SLOW_RETURN_MS = 50;
 
 export interface ChannelEvents {
   lost(channel: Channel, peer: Peer, count: number): void;
@@ -43,6 +52,8 @@ export class Channel {
   /** Items handed to readers and not yet reported consumed, per reader. */
   private readonly leased = new Map<Peer, number>();
   private readonly readers = new Set<Peer>();
+  /** Per lone reader: its current batch size and when it was last served. */
+  private readonly pace = new Map<Peer, { batch: number; servedAt: number }>();
   private readonly demands: Demand[] = [];
   private readonly parkedPuts: ParkedPut[] = [];
   /** Tasks put and not yet marked done (JoinableQueue). */
@@ -173,6 +184,7 @@ export class Channel {
   /** A process is gone: forget its demands, puts and holdings; its leased items are lost. */
   dropPeer(peer: Peer, events: ChannelEvents): void {
     this.readers.delete(peer);
+    this.pace.delete(peer);
     for (let i = this.demands.length - 1; i >= 0; i--) {
       if (this.demands[i].peer === peer) this.demands.splice(i, 1);
     }
@@ -190,7 +202,7 @@ export class Channel {
   }
 
   /** Untimed gets waiting here, with who could end them: a pipe's writers, or anyone. */
-  blockedWaits(live: Peer[]): BlockedWait[] {
+  blockedWaits(live: Actor[]): BlockedWait[] {
     const writers = [...this.writers.keys()].filter((w): w is Peer => typeof w !== "number");
     return this.demands
       .filter((demand) => !demand.timed)
@@ -223,7 +235,7 @@ export class Channel {
       const demand = this.demands.shift()!;
       const lone = this.readers.size < 2;
       const taken = lone
-        ? this.takeBatches(Math.max(demand.max, LONE_READER_BATCH))
+        ? this.takeUpTo(Math.max(demand.max, this.loneBatch(demand.peer)))
         : this.takeOne();
       const count = taken.reduce((sum, segment) => sum + segment.count, 0);
       this.leased.set(demand.peer, (this.leased.get(demand.peer) ?? 0) + count);
@@ -239,13 +251,35 @@ export class Channel {
     this.admitParkedPuts();
   }
 
-  private takeBatches(max: number): Segment[] {
+  private loneBatch(peer: Peer): number {
+    const now = Date.now();
+    const pace = this.pace.get(peer);
+    let batch = 1;
+    if (pace) {
+      const since = now - pace.servedAt;
+      if (since <= FAST_RETURN_MS) batch = Math.min(MAX_LONE_BATCH, pace.batch * 4);
+      else if (since <= SLOW_RETURN_MS) batch = pace.batch;
+    }
+    this.pace.set(peer, { batch, servedAt: now });
+    return batch;
+  }
+
+  /** Whole batches up to `max` items; a batch larger than what is asked is split. */
+  private takeUpTo(max: number): Segment[] {
     const taken: Segment[] = [];
     let count = 0;
-    while (this.segments.length > 0 && (count === 0 || count + this.segments[0].count <= max)) {
-      const segment = this.segments.shift()!;
-      taken.push(segment);
-      count += segment.count;
+    while (this.segments.length > 0 && count < max) {
+      const head = this.segments[0];
+      // A batch up to twice what is asked goes whole: splitting costs a decode and encode.
+      if (count + head.count > max * 2) {
+        if (count > 0) break;
+        if (head.count > 1) {
+          this.segments.splice(0, 1, ...splitSegment(head));
+          continue;
+        }
+      }
+      taken.push(this.segments.shift()!);
+      count += head.count;
     }
     this.stored -= count;
     return taken;

@@ -11,13 +11,18 @@
  */
 import type { Peer } from "./peer";
 
+/** A process that could act: a connected peer, or one spawned that is still starting. */
+export interface Actor {
+  number: number;
+}
+
 export interface BlockedWait {
   peer: Peer;
   obj: string;
   op: string;
   loc?: string;
   /** Processes whose action could end this wait. */
-  releasers: Peer[];
+  releasers: Actor[];
 }
 
 export interface DeadlockEntry {
@@ -39,11 +44,11 @@ export function findDeadlock(
     list.push(wait);
     byPeer.set(wait.peer, list);
   }
-  const stuck = new Set<Peer>([...byPeer.keys()].filter((peer) => quietSince(peer)));
+  const stuck = new Set<Actor>([...byPeer.keys()].filter((peer) => quietSince(peer)));
   let changed = true;
   while (changed) {
     changed = false;
-    for (const peer of stuck) {
+    for (const peer of stuck as Set<Peer>) {
       // A process proceeds if any one of its waits can end.
       const canProceed = byPeer
         .get(peer)!
@@ -55,7 +60,7 @@ export function findDeadlock(
     }
   }
   const entries: DeadlockEntry[] = [];
-  for (const peer of stuck) {
+  for (const peer of stuck as Set<Peer>) {
     for (const wait of byPeer.get(peer)!) {
       entries.push({
         p: peer.number,

@@ -13,7 +13,7 @@ import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../frami
 import type { Channel } from "./channels";
 import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
 import { SyncObjects } from "./sync-objects";
-import { findDeadlock, type DeadlockEntry } from "./deadlock";
+import { findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
 import { Peer } from "./peer";
 import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
@@ -302,7 +302,11 @@ export class Hub implements ChannelWarnings {
 
   /** Returns true while some process waits without a timeout (so checks go on). */
   private checkDeadlock(): boolean {
-    const live = [...this.peers].filter((peer) => peer.number > 0);
+    // A child spawned but still starting can still put, set or release: it counts as live.
+    const starting = [...this.processes.values()]
+      .filter((known) => known.peer === null && !known.exited)
+      .map((known) => ({ number: known.number }));
+    const live: Actor[] = [...[...this.peers].filter((peer) => peer.number > 0), ...starting];
     const waits = this.channelObjects
       .blockedWaits(live)
       .concat(this.syncObjects.blockedWaits(live));

@@ -7,7 +7,7 @@ import type { Peer } from "./peer";
 import { SyncState, type SyncKind } from "./sync";
 import { BarrierState, ConditionState, EventState, type Sleeper } from "./signals";
 import { ValueState } from "./values";
-import type { BlockedWait } from "./deadlock";
+import type { Actor, BlockedWait } from "./deadlock";
 
 export interface SyncWarnings {
   holderDied(peer: Peer, obj: string, permits: number): void;
@@ -153,8 +153,8 @@ export class SyncObjects {
   }
 
   /** Every wait without a timeout, with the processes that could end it. */
-  blockedWaits(live: Peer[]): BlockedWait[] {
-    const others = (peer: Peer): Peer[] => live.filter((p) => p !== peer);
+  blockedWaits(live: Actor[]): BlockedWait[] {
+    const others = (peer: Peer): Actor[] => live.filter((p) => p !== peer);
     const waits: BlockedWait[] = [];
     for (const sync of this.syncs.values()) {
       const holders = [...sync.holders.keys()];
@@ -174,7 +174,7 @@ export class SyncObjects {
       list: Sleeper[],
       obj: string,
       op: string,
-      releasers: (s: Sleeper) => Peer[],
+      releasers: (s: Sleeper) => Actor[],
     ): void => {
       for (const s of list) {
         if (!s.timed) waits.push({ peer: s.peer, obj, op, loc: s.loc, releasers: releasers(s) });
@@ -186,7 +186,7 @@ export class SyncObjects {
       sleepers(condition.sleepers, condition.id, "condition.wait", (s) => others(s.peer));
     }
     for (const barrier of this.barriers.values()) {
-      const arrived = new Set(barrier.sleepers.map((s) => s.peer));
+      const arrived = new Set<Actor>(barrier.sleepers.map((s) => s.peer));
       sleepers(barrier.sleepers, barrier.id, "barrier.wait", () =>
         live.filter((p) => !arrived.has(p)),
       );

@@ -271,6 +271,10 @@ export class Pool {
     calls: unknown[][],
     chunksize: number,
   ): Promise<unknown[]>[] {
+    // Checked here, not in the promises below: a closed pool or an unexported function
+    // throws at the caller's line, as with apply().
+    this.checkRunning();
+    referenceOf(fn, "the pool's function");
     if (!Number.isInteger(chunksize) || chunksize < 1) {
       throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
     }
@@ -289,14 +293,19 @@ export class Pool {
     return chunks;
   }
 
+  private checkRunning(): void {
+    if (this.state !== "run") {
+      throw new ValueError("the pool is not running (close() or terminate() was called)");
+    }
+  }
+
   /** Queues one task; returns its number. */
   private submit(
     fn: (...args: never[]) => unknown,
     calls: unknown[][],
     settle: Task["settle"],
   ): number {
-    if (this.state !== "run")
-      throw new ValueError("the pool is not running (close() or terminate() was called)");
+    this.checkRunning();
     const ref = referenceOf(fn, "the pool's function");
     const id = this.nextTask++;
     walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", new Map(), 0);
@@ -372,7 +381,14 @@ export class Pool {
     this.pumping = true;
     try {
       while (this.inFlight.size > 0) {
-        const result = await this.results.get();
+        let result: ResultMessage;
+        try {
+          result = await this.results.get();
+        } catch (error) {
+          // After terminate() nobody waits for these results: the read ends with the run.
+          if (this.state === "terminate") return;
+          throw error;
+        }
         this.handled++;
         this.onResult(result);
         this.wakeHandledWaiters();

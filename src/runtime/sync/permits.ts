@@ -124,7 +124,13 @@ export abstract class Permits {
   private takeLocally(wait: number): boolean {
     const t = context.now();
     this.heldSince.push(t);
-    this.scheduleStateReport();
+    if (!this.reportedHeld) {
+      // Said at once (and written to the socket now): a process that takes the lock and
+      // then computes without yielding may die holding it, and the hub must know.
+      this.reportedHeld = true;
+      this.link.send({ type: "bias-state", obj: this.id, held: true });
+      this.link.flush();
+    }
     if (context.tracing) {
       noteHeld(this.id, 1);
       if (context.recorder.receiveWantsDetail(this.site)) {
@@ -267,8 +273,9 @@ export abstract class Permits {
   }
 
   /**
-   * Tells the hub, at most once per turn of the event loop, whether the biased lock is
-   * held — so that if this process dies, the hub knows whether it died holding it.
+   * Tells the hub, at most once per turn of the event loop, that the biased lock is free
+   * again — so that if this process dies later, the hub knows it did not die holding it.
+   * (Taking the lock is reported at once, in `takeLocally`.)
    */
   private scheduleStateReport(): void {
     if (this.stateReportScheduled) return;
