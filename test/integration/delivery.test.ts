@@ -8,6 +8,7 @@ import {
   cleanUp,
   describeRun,
   eventsOf,
+  type FixtureRun,
   repoRoot,
   result,
   runCli,
@@ -39,29 +40,32 @@ test("unawaited puts (unbounded and bounded) and a send right before exit all ar
 });
 
 const PER_PRODUCER = 2000;
-const producers = sharedRun("delivery.ts", { args: ["producers", String(PER_PRODUCER)] });
+const producers = sharedRun("delivery.ts", { args: ["producers", String(PER_PRODUCER), "0"] });
+const BOUNDED_PER_PRODUCER = 500;
+const boundedProducers = sharedRun("delivery.ts", {
+  args: ["producers", String(BOUNDED_PER_PRODUCER), "10"],
+});
 
-test("3 producers × 2000 messages: each received exactly once, in order per sender", async () => {
-  const run = await producers();
+/** Asserts each producer's messages arrived exactly once and in the order it put them. */
+function assertExactlyOnceInOrder(run: FixtureRun, perProducer: number): void {
   assertSucceeded(run);
   const received = result<Array<[number, number]>>(run, "received");
-  assert.equal(received.length, 3 * PER_PRODUCER);
+  assert.equal(received.length, 3 * perProducer);
   const next = [0, 0, 0];
   for (const [producer, i] of received) {
     assert.equal(i, next[producer], `producer ${producer}: got ${i}, expected ${next[producer]}`);
     next[producer]++;
   }
-  assert.deepEqual(next, [PER_PRODUCER, PER_PRODUCER, PER_PRODUCER]);
+  assert.deepEqual(next, [perProducer, perProducer, perProducer]);
   assert.equal(result(run, "left-over"), null, "a message was delivered twice");
-});
+}
 
-test("trace: every message.send is paired with exactly one message.receive", async () => {
-  const run = await producers();
+/** Asserts every message.send has exactly one message.receive with its id, and returns them. */
+function assertPairedSendsAndReceives(run: FixtureRun, expected: number) {
   const sends = eventsOf(run.events, "message.send");
   const receives = eventsOf(run.events, "message.receive");
-  assert.equal(sends.length, 3 * PER_PRODUCER);
-  assert.equal(receives.length, 3 * PER_PRODUCER);
-
+  assert.equal(sends.length, expected);
+  assert.equal(receives.length, expected);
   const sent = new Map(sends.map((send) => [send.msg, send]));
   assert.equal(sent.size, sends.length, "message ids are unique");
   const seen = new Set<string>();
@@ -72,12 +76,68 @@ test("trace: every message.send is paired with exactly one message.receive", asy
     seen.add(receive.msg);
     assert.equal(receive.obj, send.obj);
     assert.equal(receive.p, 1, "the root received everything");
-    assert.ok(receive.t >= send.t, `${receive.msg} received before it was sent`);
   }
   const senders = new Set(sends.map((send) => send.p));
   assert.equal(senders.size, 3);
   assert.ok(!senders.has(1));
+  return { sent, receives };
+}
+
+test("3 producers × 2000 messages: each received exactly once, in order per sender", async () => {
+  assertExactlyOnceInOrder(await producers(), PER_PRODUCER);
 });
+
+test("trace: every message.send is paired with exactly one message.receive", async () => {
+  const run = await producers();
+  const { sent, receives } = assertPairedSendsAndReceives(run, 3 * PER_PRODUCER);
+  for (const receive of receives) {
+    assert.ok(receive.t >= sent.get(receive.msg)!.t, `${receive.msg} received before it was sent`);
+  }
+});
+
+test("3 producers on a bounded queue (maxsize 10): exactly once, in order per sender", async () => {
+  const run = await boundedProducers();
+  assertExactlyOnceInOrder(run, BOUNDED_PER_PRODUCER);
+  assertPairedSendsAndReceives(run, 3 * BOUNDED_PER_PRODUCER);
+});
+
+test(
+  "trace: on a bounded queue too, no message is received before it was sent",
+  { todo: "bug: a bounded put records its send after the hub's ack, often after the receive" },
+  async () => {
+    const run = await boundedProducers();
+    const { sent, receives } = assertPairedSendsAndReceives(run, 3 * BOUNDED_PER_PRODUCER);
+    const early = receives.filter((receive) => receive.t < sent.get(receive.msg)!.t);
+    assert.deepEqual(
+      early.map((receive) => receive.msg),
+      [],
+      `${early.length} receives precede their send`,
+    );
+  },
+);
+
+const bigMessages = sharedRun("delivery.ts", { args: ["big-messages"] });
+
+test("20 MiB messages cross a queue and a pipe intact", async () => {
+  const run = await bigMessages();
+  assertSucceeded(run);
+  assert.equal(result(run, "queued-back-intact"), true);
+  assert.equal(result(run, "piped-back-intact"), true);
+});
+
+test(
+  "trace: a process's last events are kept even when its last sends are large",
+  { todo: "bug: trace events still buffered while the connection is congested are lost at exit" },
+  async () => {
+    const run = await bigMessages();
+    const child = eventsOf(run.events, "process.spawn")[0].child;
+    const childEvents = run.events.filter((e) => e.p === child).map((e) => e.type);
+    assert.deepEqual(
+      childEvents.filter((type) => type.startsWith("message.")),
+      ["message.receive", "message.send", "message.send"],
+    );
+  },
+);
 
 interface Consumed {
   got: number[];
