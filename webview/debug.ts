@@ -33,6 +33,8 @@ export interface PanelDebug {
   drawTimes: number[];
   /** Durations of recent whole renders (tree, tables, timeline), in ms. */
   renderTimes: number[];
+  /** Durations of recent table refreshes (locks, queues, warnings), in ms. */
+  tableTimes: number[];
   /** The theme the last frame was drawn with. */
   themeKind: string;
   themeBackground: string;

@@ -100,6 +100,7 @@ const debug: PanelDebug = {
   snapshotFoldMs: null,
   drawTimes: [],
   renderTimes: [],
+  tableTimes: [],
   themeKind: "",
   themeBackground: "",
   counts: { locks: 0, queues: 0, warnings: 0, processes: 0 },
@@ -118,6 +119,7 @@ function renderTables(): void {
   debug.counts.locks = locks.update();
   debug.counts.queues = queues.update();
   debug.counts.warnings = warnings.update();
+  pushBounded(debug.tableTimes, performance.now() - tablesAt);
 }
 
 function render(): void {

@@ -142,7 +142,12 @@ export async function send(page: Page, message: ToWebviewMessage): Promise<void>
 export async function panelDebug(page: Page): Promise<PanelDebug> {
   return page.evaluate(() => {
     const panel = (window as unknown as HarnessWindow).procscopePanel;
-    return { ...panel, drawTimes: [...panel.drawTimes], renderTimes: [...panel.renderTimes] };
+    return {
+      ...panel,
+      drawTimes: [...panel.drawTimes],
+      renderTimes: [...panel.renderTimes],
+      tableTimes: [...panel.tableTimes],
+    };
   });
 }
 
