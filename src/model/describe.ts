@@ -82,6 +82,11 @@ export function describeBlocked(
               : `, until P${event.wokenBy} woke it`;
       return `${who} waited ${formatDuration(event.wait)} on ${naming.object(event.obj)} (${event.op})${outcome}${at(event.loc)}`;
     }
+    case "manager.call": {
+      const what = event.obj === undefined ? "" : ` on ${naming.object(event.obj)}`;
+      const failed = event.ok ? "" : ", which failed";
+      return `${who} waited ${formatDuration(event.duration)} for the manager ${naming.process(event.server)} to do ${event.method}${what}${failed}`;
+    }
     case "object.block":
       return `${who} was still blocked on ${naming.object(event.obj)} (${event.op}) when it exited${at(event.loc)}`;
     default:

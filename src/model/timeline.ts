@@ -115,6 +115,12 @@ export class TimelineModel {
       case "sync.wait":
         this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
         return;
+      case "manager.call":
+        // The caller waits for the manager process's answer.
+        if (event.duration > 0) {
+          this.lane(event.p).blocked.insert(event.t - event.duration, event.t, index);
+        }
+        return;
       case "pool.submit":
         this.submits.set(`${event.obj}:${event.task}`, index);
         return;

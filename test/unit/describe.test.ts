@@ -68,7 +68,7 @@ test("a hold names where the lock was taken and released", () => {
   );
 });
 
-test("blocked spans: a get, a join, a timeout", () => {
+test("blocked spans: a get, a join, a timeout, a manager call", () => {
   const events: TraceEvent[] = [
     { type: "object.block", t: 0, p: 1, obj: "q", op: "get" },
     {
@@ -83,6 +83,16 @@ test("blocked spans: a get, a join, a timeout", () => {
     },
     { type: "process.join", t: 5, p: 1, childPid: 11, wait: 500 * ms, loc: "/w/q.ts:14:5" },
     { type: "object.timeout", t: 5, p: 2, obj: "q", op: "get", wait: 2000 * ms },
+    {
+      type: "manager.call",
+      t: 5,
+      p: 3,
+      obj: "q",
+      server: 2,
+      method: "dict.set",
+      duration: 1.5 * ms,
+      ok: true,
+    },
   ];
   assert.equal(
     describeBlocked(events, 1, 0, naming),
@@ -95,6 +105,10 @@ test("blocked spans: a get, a join, a timeout", () => {
   assert.equal(
     describeBlocked(events, 3, -1, naming),
     "P2 gave up waiting on Queue1 (get) after 2.00 s",
+  );
+  assert.equal(
+    describeBlocked(events, 4, -1, naming),
+    "P3 waited 1.50 ms for the manager P2 (Process-1) to do dict.set on Queue1",
   );
 });
 

@@ -179,9 +179,14 @@ test("live: a snapshot, then deltas ten times a second, fold in as they come", a
   assert.equal(await page.getByRole("treeitem").count(), 2);
   assert.match(await page.locator(".toolbar").innerText(), /Running a\.ts/);
   // Everything up to the root's exit and the run's end.
+  const rootState = page.getByRole("treeitem").nth(0).locator(".state-text");
   for (let i = 4; i < events.length - 2; i++) {
     await send(page, { type: "events", events: [events[i]] });
     await page.waitForTimeout(100);
+    if (events[i].type === "object.block") {
+      // Blocked in get() until the receive comes: the tree says on what, since when.
+      assert.equal(await rootState.innerText(), "blocked on Queue1 (get) since 0.003 s");
+    }
   }
   const state = await page.getByRole("treeitem").nth(0).locator(".state-text").innerText();
   assert.equal(state, "running");
