@@ -1,7 +1,15 @@
 // The Pipe / Connection rows of API.md's "Messages" table.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { assertSucceeded, assertThrew, cleanUp, result, resultsOf, runFixture } from "./helpers";
+import {
+  assertSucceeded,
+  assertThrew,
+  cleanUp,
+  type ErrorReport,
+  result,
+  resultsOf,
+  runFixture,
+} from "./helpers";
 
 after(cleanUp);
 
@@ -25,6 +33,13 @@ test("Pipe(false): the first end only receives, the second only sends", async ()
   assertThrew(result(run, "send-on-read-end"), "ValueError", "send on the read end");
   assertThrew(result(run, "recv-on-write-end"), "ValueError", "recv on the write end");
   assert.deepEqual(result(run, "one-way-received"), [1, 2, 3]);
+});
+
+test("2000 values on a pipe arrive in order, then EOFError once the sender closed", async () => {
+  const run = await scenario("order");
+  const order = result<{ count: number; inOrder: boolean; end: ErrorReport | null }>(run, "order");
+  assert.deepEqual([order.count, order.inOrder], [2000, true]);
+  assertThrew(order.end, "EOFError", "recv after the last value");
 });
 
 test("poll(timeout): false when nothing comes, true once data is there, without taking it", async () => {
