@@ -41,7 +41,7 @@ async function assertAllGone(pids: number[], mark: string): Promise<void> {
     LIVENESS_MS,
   );
   const left = [...new Set([...pids.filter(isAlive), ...survivors(mark)])];
-  assert.ok(gone, `still alive ${LIVENESS_MS} ms after the root was killed: ${left.join(", ")}`);
+  assert.ok(gone, `still alive after ${LIVENESS_MS} ms: ${left.join(", ")}`);
 }
 
 test("root started by the runtime bootstrap, killed by SIGKILL: the whole tree dies", async () => {
