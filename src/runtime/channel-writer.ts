@@ -29,12 +29,18 @@ export function sendMessage(link: HubClient, site: TraceSite, value: unknown, wh
   if (context.tracing) recordSend(site, seq, value, undefined);
 }
 
+/**
+ * Records a send. A bounded put is recorded once the hub has taken it, but dated `at` the
+ * moment it was asked for: the receive can come before the acknowledgement, never before
+ * the put.
+ */
 export function recordSend(
   site: TraceSite,
   seq: number,
   value: unknown,
   wait: number | undefined,
   size?: number,
+  at?: number,
 ): void {
   const detail = context.recorder.sendWantsDetail(site);
   if (!detail && wait === undefined) {
@@ -43,6 +49,7 @@ export function recordSend(
   }
   record<MessageSendEvent>({
     type: "message.send",
+    ...(at === undefined ? {} : { t: at }),
     obj: site.obj,
     msg: `${context.number}:${seq}`,
     size: size ?? 0,

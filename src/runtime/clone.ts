@@ -61,6 +61,13 @@ function refuse(value: unknown, path: string, what: string): never {
  * later message sharing an object with an earlier one is detected (one v8 serializer would
  * otherwise make them the same object on the receiving side).
  */
+/** Bytes of strings and binary data seen by the last `walkValue` (to size batches). */
+let bulkBytes = 0;
+
+export function lastWalkBulkBytes(): number {
+  return bulkBytes;
+}
+
 export function walkValue(
   value: unknown,
   path: string,
@@ -68,6 +75,7 @@ export function walkValue(
   seen: Map<object, number>,
   message: number,
 ): Walk {
+  bulkBytes = 0;
   try {
     return walk(value, path, what, seen, message);
   } catch (error) {
@@ -88,7 +96,8 @@ function walk(
   if (value === null) return Walk.Plain;
   const type = typeof value;
   if (type !== "object") {
-    if (type === "function" || type === "symbol") refuse(value, path, what);
+    if (type === "string") bulkBytes += (value as string).length;
+    else if (type === "function" || type === "symbol") refuse(value, path, what);
     return Walk.Plain;
   }
   const object = value as object;
@@ -126,6 +135,14 @@ function walk(
   if (object instanceof Set) {
     for (const entry of object) result |= walk(entry, `${path}<entry>`, what, seen, message);
     return result;
+  }
+  if (ArrayBuffer.isView(object)) {
+    bulkBytes += object.byteLength;
+    return Walk.Plain;
+  }
+  if (object instanceof ArrayBuffer) {
+    bulkBytes += object.byteLength;
+    return Walk.Plain;
   }
   if (
     object instanceof Date ||

@@ -115,7 +115,7 @@ class Context {
     if (!this.connecting) return;
     await this.connecting.catch(() => undefined);
     for (const hook of this.beforeShutdown) hook();
-    this.recorder.flush(this.number);
+    this.recorder.flush(this.number, true);
     await this.client.close();
   }
 }

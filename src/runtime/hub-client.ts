@@ -9,7 +9,7 @@
 import * as net from "node:net";
 import * as v8 from "node:v8";
 import { encodeFrame, FrameReader, type Frame, type FrameHeader } from "./framing";
-import { walkValue, Walk, toWire } from "./clone";
+import { walkValue, Walk, toWire, lastWalkBulkBytes } from "./clone";
 
 export interface Reply {
   header: FrameHeader;
@@ -26,11 +26,17 @@ interface OpenBatch {
   obj: string;
   serializer: v8.Serializer;
   count: number;
+  /** Approximate bulk (strings, binary data) written so far. */
+  bytes: number;
   seen: Map<object, number>;
 }
 
-/** Seal a batch after this many messages so that receivers get a steady stream. */
+/**
+ * Seal a batch after this many messages, or this many bytes of strings and binary data, so
+ * that receivers get a steady stream and big messages flow while later ones are written.
+ */
 const MAX_BATCH_MESSAGES = 2048;
+const MAX_BATCH_BYTES = 256 * 1024;
 /** Flush synchronously once this much is waiting. */
 const FLUSH_BYTES = 1 << 20;
 /** Above this many unsent bytes in the socket, producers are asked to wait for drain. */
@@ -50,6 +56,24 @@ export class HubClient {
   private readonly reader = new FrameReader();
   private closed = false;
   private drainWaiters: Array<() => void> = [];
+  /** How errors name the other end ("the procscope hub", "the manager at …"). */
+  serverName = "the procscope hub";
+  /** Run before each write: state reports that must precede what was queued (see `sendFirst`). */
+  readonly beforeFlush: Array<() => void> = [];
+
+  /** Makes sure a flush happens by the end of this turn of the event loop. */
+  flushSoon(): void {
+    this.scheduleFlush();
+  }
+
+  /** Queues a control frame ahead of everything not yet written. */
+  sendFirst(header: FrameHeader): void {
+    const chunks = encodeFrame(header);
+    for (const chunk of chunks) this.queuedBytes += chunk.length;
+    this.queued.unshift(...chunks);
+    this.scheduleFlush();
+  }
+
   /** Told of every request and its answer (manager links record each proxy call). */
   observer: ((header: FrameHeader, durationNs: number, reply: Reply) => void) | null = null;
   /** Called when the hub goes away without this process having said goodbye. */
@@ -66,7 +90,7 @@ export class HubClient {
     hello: FrameHeader | ((challenge: FrameHeader) => FrameHeader),
   ): Promise<Reply> {
     const socket = await connectWithRetry(target);
-    this.socket = socket;
+    // `this.socket` is set only once the hello is written: until then, queued frames wait.
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       try {
@@ -85,7 +109,7 @@ export class HubClient {
     socket.on("close", () => {
       const wasClosed = this.closed;
       this.closed = true;
-      const lost = new Error("the procscope hub went away");
+      const lost = new Error(`${this.serverName} went away`);
       for (const pending of this.replies.values()) pending.reject(lost);
       this.replies.clear();
       if (!wasClosed) this.onLost("connection to the hub closed");
@@ -103,6 +127,7 @@ export class HubClient {
       helloHeader = hello;
     }
     // The hello goes first, ahead of anything queued before the socket existed.
+    this.socket = socket;
     const req = this.nextRequest++;
     const welcome = new Promise<Reply>((resolve, reject) =>
       this.replies.set(req, { resolve, reject }),
@@ -150,6 +175,8 @@ export class HubClient {
       this.replies.set(req, { resolve, reject });
     });
     this.send({ ...header, req }, body);
+    // Whoever asks waits for the answer: write now rather than at the end of this turn.
+    if (this.socket) this.flush();
     this.updateRef();
     const observer = this.observer;
     if (!observer) return promise;
@@ -190,7 +217,8 @@ export class HubClient {
     batch.serializer.writeUint32(hasHandles ? 1 : 0);
     batch.serializer.writeValue(hasHandles ? toWire(value) : value);
     batch.count++;
-    if (batch.count >= MAX_BATCH_MESSAGES) this.sealBatch();
+    batch.bytes += lastWalkBulkBytes();
+    if (batch.count >= MAX_BATCH_MESSAGES || batch.bytes >= MAX_BATCH_BYTES) this.sealBatch();
     this.scheduleFlush();
   }
 
@@ -208,6 +236,7 @@ export class HubClient {
   flush(): void {
     this.flushScheduled = false;
     this.sealBatch();
+    for (const hook of this.beforeFlush) hook();
     const socket = this.socket;
     if (!socket || this.closed || this.queued.length === 0) return;
     socket.cork();
@@ -236,7 +265,7 @@ export class HubClient {
   private openBatch(obj: string): OpenBatch {
     const serializer = new v8.DefaultSerializer();
     serializer.writeHeader();
-    this.batch = { obj, serializer, count: 0, seen: new Map() };
+    this.batch = { obj, serializer, count: 0, bytes: 0, seen: new Map() };
     return this.batch;
   }
 

@@ -75,7 +75,9 @@ class BaseQueue<T> {
       block ? options.timeout : undefined,
     );
     if (!reply.header.ok) throw new Full(`queue ${this.id} is full (maxsize ${this.maxsize})`);
-    if (context.tracing) recordSend(this.site(), seq, item, context.now() - started, body.length);
+    if (context.tracing) {
+      recordSend(this.site(), seq, item, context.now() - started, body.length, started);
+    }
   }
 
   /**

@@ -134,7 +134,8 @@ export class Recorder {
   }
 
   /** Hands everything recorded so far to the hub connection. */
-  flush(p: number): void {
+  /** `force`: at exit, send even into a backed-up connection (it is drained before closing). */
+  flush(p: number, force = false): void {
     this.scheduled = false;
     const client = this.client;
     if (!client) return;
@@ -143,7 +144,7 @@ export class Recorder {
       this.dropped = 0;
     }
     if (this.records === 0 && this.events.length === 0) return;
-    if (client.congested) {
+    if (client.congested && !force) {
       // Keep buffering (bounded) until the socket drains.
       this.scheduled = true;
       void client.drained().then(() => this.flush(p));

@@ -208,35 +208,19 @@ test("list errors: an index out of range rejects IndexError; remove/index of a m
   assertThrew(result(run, "unclonable"), "PicklingError", "append of a function");
 });
 
-test(
-  "list errors: ValueError from a list proxy is an instance of procscope's ValueError",
-  {
-    todo:
-      "bug: proxies rebuild manager errors as plain Error objects with name 'ValueError', so " +
-      "`instanceof ValueError` (the exported class) is false",
-  },
-  async () => {
-    const run = await succeeded(listRun);
-    const error = result<ErrorReport>(run, "remove-missing-class");
-    assert.equal(error.name, "ValueError");
-    assert.equal(error.isExpected, true, "not an instance of procscope's ValueError");
-  },
-);
+test("list errors: ValueError from a list proxy is an instance of procscope's ValueError", async () => {
+  const run = await succeeded(listRun);
+  const error = result<ErrorReport>(run, "remove-missing-class");
+  assert.equal(error.name, "ValueError");
+  assert.equal(error.isExpected, true, "not an instance of procscope's ValueError");
+});
 
-test(
-  "list.insert out of range inserts at the end or the start, as Python's list.insert",
-  {
-    todo:
-      "bug: insert(100, x) and insert(-100, x) on a 2-item list reject IndexError; Python's " +
-      "insert clamps the index (appends / prepends)",
-  },
-  async () => {
-    const run = await succeeded(listRun);
-    assert.equal(result(run, "insert-past-end"), null);
-    assert.equal(result(run, "insert-before-start"), null);
-    assert.deepEqual(result(run, "insert-out-of-range"), ["start", "a", "b", "end"]);
-  },
-);
+test("list.insert out of range inserts at the end or the start, as Python's list.insert", async () => {
+  const run = await succeeded(listRun);
+  assert.equal(result(run, "insert-past-end"), null);
+  assert.equal(result(run, "insert-before-start"), null);
+  assert.deepEqual(result(run, "insert-out-of-range"), ["start", "a", "b", "end"]);
+});
 
 test("Namespace: get/set, a missing name is undefined, a child reads and writes the same namespace", async () => {
   const run = await succeeded(scenario("namespace"));
@@ -338,19 +322,10 @@ test("manager Array: children's writes are seen by the parent", async () => {
   assert.deepEqual(result(run, "array"), { items: [0.5, 1.5, 2.5], length: 3 });
 });
 
-test(
-  "manager Value: three children's locked increments are seen by the parent (30)",
-  {
-    todo:
-      "bug: Value's handle carries no way back to the manager (no withVia), so a child " +
-      "revives a manager Value on the hub: its reads and writes never reach the parent's " +
-      "(the parent reads 0)",
-  },
-  async () => {
-    const run = await succeeded(syncRun);
-    assert.equal(result(run, "value"), 30);
-  },
-);
+test("manager Value: three children's locked increments are seen by the parent (30)", async () => {
+  const run = await succeeded(syncRun);
+  assert.equal(result(run, "value"), 30);
+});
 
 test("the sync objects live in the manager: children's calls on them are manager.call events", async () => {
   const run = await succeeded(syncRun);
@@ -372,17 +347,8 @@ test("the sync objects live in the manager: children's calls on them are manager
   }
 });
 
-test(
-  "a child's first call through the manager being a put is delivered",
-  {
-    todo:
-      "bug: a put on a manager Queue made before the child's link to the manager is up stays " +
-      "in the link's batch until another request on that link; the child lives on, the " +
-      "parent's get times out (Empty)",
-  },
-  async () => {
-    const run = await succeeded(scenario("first-put"));
-    assert.equal(result(run, "got"), null, describeRun(run));
-    assert.match(result<string>(run, "value"), /^first from P\d+$/);
-  },
-);
+test("a child's first call through the manager being a put is delivered", async () => {
+  const run = await succeeded(scenario("first-put"));
+  assert.equal(result(run, "got"), null, describeRun(run));
+  assert.match(result<string>(run, "value"), /^first from P\d+$/);
+});

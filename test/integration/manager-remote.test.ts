@@ -324,47 +324,21 @@ test("another run with a wrong or an empty authkey gets AuthenticationError and 
   assertThrew(result(missing, "empty-key"), "AuthenticationError", "empty key");
 });
 
-test(
-  "Manager.connect() without an authkey gets AuthenticationError",
-  {
-    todo:
-      "bug: Manager.connect({ address }) throws ValueError ('needs … authkey') where API.md " +
-      "says a missing authkey gets AuthenticationError",
-  },
-  async () => {
-    const { port } = await serving();
-    const missing = await client(port, "-");
-    assertThrew(result(missing, "missing-key"), "AuthenticationError", "missing key");
-  },
-);
+test("Manager.connect() without an authkey gets AuthenticationError", async () => {
+  const { port } = await serving();
+  const missing = await client(port, "-");
+  assertThrew(result(missing, "missing-key"), "AuthenticationError", "missing key");
+});
 
-test(
-  "a process already connected to the manager still gets AuthenticationError for a wrong key",
-  {
-    todo:
-      "bug: Manager.connect() reuses the process's open link for the address whatever the " +
-      "key: the serving program (or any child holding one of its proxies) connects with a " +
-      "wrong key and gets a working Manager",
-  },
-  async () => {
-    assertThrew(await served(`same-process-wrong-key`), "AuthenticationError", "same process");
-  },
-);
+test("a process already connected to the manager still gets AuthenticationError for a wrong key", async () => {
+  assertThrew(await served(`same-process-wrong-key`), "AuthenticationError", "same process");
+});
 
-test(
-  "shutdown() of a second connection to a manager leaves the first connection working",
-  {
-    todo:
-      "bug: two Manager handles for one address in a process share one link; shutdown() of " +
-      "the connected one closes it, and the starting one's proxies fail 'the procscope hub " +
-      "went away'",
-  },
-  async () => {
-    const run = await runFixture(FIXTURE, { args: ["connect-twice"] });
-    assertSucceeded(run);
-    assert.equal(result(run, "first-still-works"), null, describeRun(run));
-  },
-);
+test("shutdown() of a second connection to a manager leaves the first connection working", async () => {
+  const run = await runFixture(FIXTURE, { args: ["connect-twice"] });
+  assertSucceeded(run);
+  assert.equal(result(run, "first-still-works"), null, describeRun(run));
+});
 
 test("the serving program ends when told; its trace shows the manager and who called it", async () => {
   const { started } = await serving();

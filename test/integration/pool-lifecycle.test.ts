@@ -90,25 +90,17 @@ test("close(): queued tasks still finish; submitting after close is a ValueError
   await assertNothingLeft(run);
 });
 
-test(
-  "imap, mapAsync and starmapAsync on a closed pool throw ValueError at the call, as apply/applyAsync do",
-  {
-    todo:
-      "bug: they return an iterable / AsyncResult that fails later (when iterated / awaited) " +
-      "instead of throwing at the call as Python's imap/map_async do (and applyAsync does here)",
-  },
-  async () => {
-    const run = await succeeded(scenario("close-join"));
-    for (const label of [
-      "imap-after-close-at-call",
-      "map-async-after-close-at-call",
-      "starmap-async-after-close-at-call",
-    ]) {
-      const thrown = result<{ name: string } | null>(run, label);
-      assert.equal(thrown?.name, "ValueError", `${label}: nothing was thrown at the call`);
-    }
-  },
-);
+test("imap, mapAsync and starmapAsync on a closed pool throw ValueError at the call, as apply/applyAsync do", async () => {
+  const run = await succeeded(scenario("close-join"));
+  for (const label of [
+    "imap-after-close-at-call",
+    "map-async-after-close-at-call",
+    "starmap-async-after-close-at-call",
+  ]) {
+    const thrown = result<{ name: string } | null>(run, label);
+    assert.equal(thrown?.name, "ValueError", `${label}: nothing was thrown at the call`);
+  }
+});
 
 test("terminate() while tasks run: running, queued and mapped tasks reject at once, workers are gone", async () => {
   const run = await terminateRun();
@@ -152,21 +144,12 @@ test("`await using pool` leaving a block with a task running terminates it: the 
   await assertNothingLeft(run);
 });
 
-test(
-  "a program that terminates a pool with tasks running ends normally (exit 0, no error)",
-  {
-    todo:
-      "bug: after terminate() (or `await using` leaving a busy pool) the pool still waits for " +
-      "a result; when the program ends that wait rejects 'the procscope hub went away', " +
-      "uncaught: the root exits 1",
-  },
-  async () => {
-    for (const run of [await terminateRun(), await busyUsingRun()]) {
-      assertSucceeded(run);
-      assert.doesNotMatch(run.stderr, /hub went away/, describeRun(run));
-    }
-  },
-);
+test("a program that terminates a pool with tasks running ends normally (exit 0, no error)", async () => {
+  for (const run of [await terminateRun(), await busyUsingRun()]) {
+    assertSucceeded(run);
+    assert.doesNotMatch(run.stderr, /hub went away/, describeRun(run));
+  }
+});
 
 test("a task that throws rejects with the worker's error and a stack at the fixture's .ts line; the pool goes on", async () => {
   const run = await succeeded(scenario("task-throws"));
@@ -318,18 +301,9 @@ test("an unexported or inline function is refused with PicklingError saying to e
   );
 });
 
-test(
-  "imap and mapAsync with an unexported function throw PicklingError at the call",
-  {
-    todo:
-      "bug: imap/imapUnordered/mapAsync/starmapAsync return normally and fail only when " +
-      "iterated or awaited; applyAsync and API.md ('throws PicklingError at apply()') throw " +
-      "at the call",
-  },
-  async () => {
-    const run = await succeeded(scenario("unexported"));
-    for (const label of ["imap-at-call", "map-async-at-call"]) {
-      assert.equal(result<{ name: string } | null>(run, label)?.name, "PicklingError", label);
-    }
-  },
-);
+test("imap and mapAsync with an unexported function throw PicklingError at the call", async () => {
+  const run = await succeeded(scenario("unexported"));
+  for (const label of ["imap-at-call", "map-async-at-call"]) {
+    assert.equal(result<{ name: string } | null>(run, label)?.name, "PicklingError", label);
+  }
+});

@@ -47,16 +47,11 @@ class DictState {
 class ListState {
   constructor(readonly items: unknown[]) {}
 
-  private index(i: unknown, forInsert = false): number {
+  private index(i: unknown): number {
     const n = Number(i);
     const length = this.items.length;
     const index = n < 0 ? length + n : n;
-    if (
-      !Number.isInteger(index) ||
-      index < 0 ||
-      index > length ||
-      (!forInsert && index === length)
-    ) {
+    if (!Number.isInteger(index) || index < 0 || index >= length) {
       throw new Error(`IndexError: list index ${String(i)} out of range (length ${length})`);
     }
     return index;
@@ -67,8 +62,13 @@ class ListState {
     extend: ([values]) => void this.items.push(...(values as unknown[])),
     get: ([i]) => this.items[this.index(i)],
     set: ([i, value]) => void (this.items[this.index(i)] = value),
-    insert: ([i, value]) =>
-      void this.items.splice(Math.min(this.index(i, true), this.items.length), 0, value),
+    // As Python's list.insert: an index past either end inserts at that end.
+    insert: ([i, value]) => {
+      const n = Math.trunc(Number(i));
+      const length = this.items.length;
+      const at = n < 0 ? Math.max(0, length + n) : Math.min(n, length);
+      this.items.splice(at, 0, value);
+    },
     pop: ([i]) => {
       if (this.items.length === 0) throw new Error("IndexError: pop from empty list");
       return this.items.splice(i === undefined ? this.items.length - 1 : this.index(i), 1)[0];

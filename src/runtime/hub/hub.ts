@@ -14,7 +14,7 @@ import type { Channel } from "./channels";
 import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
 import { SyncObjects } from "./sync-objects";
 import { findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
-import { Peer } from "./peer";
+import { Peer, flushPeers } from "./peer";
 import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
 
@@ -143,6 +143,7 @@ export class Hub implements ChannelWarnings {
           }
           this.handle(peer, frame);
         });
+        flushPeers();
       } catch {
         socket.destroy();
       }

@@ -2,6 +2,19 @@
 import type * as net from "node:net";
 import { encodeFrame, type FrameHeader } from "../framing";
 
+/** Peers with output waiting, written together after each chunk of input is handled. */
+const dirty = new Set<Peer>();
+
+/**
+ * Writes every peer's waiting output now. Servers call it once they have handled a chunk
+ * of input: answers go out without waiting for the next turn of the event loop, and the
+ * answers to one chunk still leave in one write per peer.
+ */
+export function flushPeers(): void {
+  for (const peer of dirty) peer.flush();
+  dirty.clear();
+}
+
 export class Peer {
   /** Display number (1 = root); 0 until welcomed. */
   number = 0;
@@ -18,6 +31,8 @@ export class Peer {
     for (const chunk of encodeFrame(header, body)) this.out.push(chunk);
     if (!this.scheduled) {
       this.scheduled = true;
+      dirty.add(this);
+      // Output made outside input handling (timers, deaths) still leaves within a turn.
       setImmediate(() => this.flush());
     }
   }

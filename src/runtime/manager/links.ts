@@ -17,20 +17,30 @@ interface OpenLink {
 
 const links = new Map<string, OpenLink>();
 
-function keyOf(address: LinkAddress): string {
+function where(address: LinkAddress): string {
   return address.path ?? `${address.host}:${address.port}`;
+}
+
+/** Links are shared per address *and key*: a wrong key never rides on a right one's link. */
+function keyOf(address: LinkAddress): string {
+  return `${where(address)}\0${address.authkey}`;
 }
 
 function targetOf(address: LinkAddress): SocketTarget {
   return address.path ?? { host: address.host ?? "127.0.0.1", port: address.port ?? 0 };
 }
 
-/** The link to a manager, opened on first use. `remote`: ids get a per-process prefix. */
-export function linkTo(address: LinkAddress, remote = false): OpenLink {
+/**
+ * The link to a manager, opened on first use and shared by the proxies of this process.
+ * `remote`: ids get a per-process prefix. `own`: a new link of its own (a `Manager`
+ * handle, whose `shutdown()` must not cut other handles' links).
+ */
+export function linkTo(address: LinkAddress, remote = false, own = false): OpenLink {
   const key = keyOf(address);
-  const known = links.get(key);
+  const known = own ? undefined : links.get(key);
   if (known) return known;
   const client = new HubClient();
+  client.serverName = `the manager at ${where(address)}`;
   registerLink(client, address, remote ? `${process.pid}~` : "");
   let server = 0;
   const nonce = newChallenge();
@@ -50,7 +60,9 @@ export function linkTo(address: LinkAddress, remote = false): OpenLink {
         throw new AuthenticationError(`manager at ${key}: ${String(welcome.header.error)}`);
       // The manager proves it knows the key too, before we trust what it says.
       if (!checkAnswer(address.authkey, nonce, welcome.header.digest)) {
-        throw new AuthenticationError(`manager at ${key} did not prove it knows the authkey`);
+        throw new AuthenticationError(
+          `manager at ${where(address)} did not prove it knows the authkey`,
+        );
       }
     });
   ready.catch((error: Error) => client.fail(error));
@@ -69,12 +81,8 @@ export function linkTo(address: LinkAddress, remote = false): OpenLink {
     });
   };
   const link = { client, ready };
-  links.set(key, link);
+  if (!own) links.set(key, link);
   return link;
-}
-
-export function forgetLink(address: LinkAddress): void {
-  links.delete(keyOf(address));
 }
 
 // A manager's object arriving in a child (in `args`, or inside a message) reconnects here.

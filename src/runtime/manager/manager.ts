@@ -11,7 +11,7 @@ import { context } from "../context";
 import { ENV } from "../env";
 import { Process } from "../process";
 import { Queue, JoinableQueue } from "../queue";
-import { ProcessError, ValueError } from "../errors";
+import { AuthenticationError, ProcessError, ValueError } from "../errors";
 import { createObject, ownedBy } from "../objects";
 import { viaLink, type LinkAddress } from "../link";
 import type { HubClient } from "../hub-client";
@@ -23,7 +23,7 @@ import { Barrier, type BarrierOptions } from "../sync/barrier";
 import { Value, SharedArray } from "../sync/shared-value";
 import { DictProxy, ListProxy, NamespaceProxy } from "./proxies";
 import { authkeyHex } from "./auth";
-import { forgetLink, linkTo } from "./links";
+import { linkTo } from "./links";
 import { managerServer, type ManagerReady } from "./server";
 
 export interface ManagerAddress {
@@ -93,15 +93,20 @@ export class Manager {
     const reply = await Promise.race([ready.get(), died]);
     if ("error" in reply) throw new ValueError(`the manager could not listen: ${reply.error}`);
     const address: LinkAddress = { ...reply, authkey };
-    const { client, ready: authenticated } = linkTo(address, Boolean(options.address));
+    const { client, ready: authenticated } = linkTo(address, Boolean(options.address), true);
     await authenticated;
     return new Manager(client, address, server as unknown as Process, id);
   }
 
   /** Connects to a manager another program started with an address and authkey. */
   static async connect(options: ManagerConnectOptions): Promise<Manager> {
-    if (!options || !options.address || options.authkey === undefined) {
+    if (!options || !options.address) {
       throw new ValueError("Manager.connect() needs { address: { host, port }, authkey }");
+    }
+    if (options.authkey === undefined || options.authkey === null) {
+      throw new AuthenticationError(
+        "Manager.connect(): no authkey given, so the manager would refuse it",
+      );
     }
     await context.ensureConnected();
     const address: LinkAddress = {
@@ -109,13 +114,8 @@ export class Manager {
       port: options.address.port,
       authkey: authkeyHex(options.authkey),
     };
-    const { client, ready } = linkTo(address, true);
-    try {
-      await ready;
-    } catch (error) {
-      forgetLink(address);
-      throw error;
-    }
+    const { client, ready } = linkTo(address, true, true);
+    await ready;
     return new Manager(client, address, null, `${options.address.host}:${options.address.port}`);
   }
 
@@ -128,7 +128,6 @@ export class Manager {
         if (this.server.isAlive()) this.server.kill();
       }
     }
-    forgetLink(this.linkAddress);
     await this.link.close().catch(() => undefined);
   }
 

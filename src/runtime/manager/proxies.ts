@@ -3,6 +3,7 @@
  * manager process (recorded as `manager.call`), and every proxy can be passed to a child.
  */
 import type { HubClient } from "../hub-client";
+import { ValueError } from "../errors";
 import {
   TO_HANDLE,
   registerReviver,
@@ -18,6 +19,7 @@ import { createObject } from "../objects";
 /** Errors the manager reports keep Python's names (KeyError, IndexError, ValueError). */
 function remoteError(message: string): Error {
   const match = /^(\w+Error): (.*)$/s.exec(message);
+  if (match && match[1] === "ValueError") return new ValueError(match[2]);
   const error = new Error(match ? match[2] : message);
   error.name = match ? match[1] : "ManagerError";
   return error;

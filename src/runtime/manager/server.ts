@@ -7,7 +7,7 @@
 import * as net from "node:net";
 import * as fs from "node:fs";
 import { FrameReader, type Frame } from "../framing";
-import { Peer } from "../hub/peer";
+import { Peer, flushPeers } from "../hub/peer";
 import { ChannelObjects } from "../hub/channel-objects";
 import { SyncObjects } from "../hub/sync-objects";
 import { Collections } from "../hub/collections";
@@ -101,6 +101,7 @@ class ManagerServer {
             digest: typeof h.nonce === "string" ? answer(this.settings.authkey, h.nonce) : null,
           });
         });
+        flushPeers();
       } catch {
         socket.destroy();
       }

@@ -35,6 +35,9 @@ export interface AcquireOptions {
   timeout?: number;
 }
 
+/** Local acquires between two turns of the event loop (see `takePermit`). */
+const YIELD_EVERY = 1024;
+
 /** Objects of this process that hold a bias, by id (for the server's `revoke`). */
 const biasedHere = new Map<string, Permits>();
 const linksWithRevoke = new WeakSet<HubClient>();
@@ -58,7 +61,8 @@ export abstract class Permits {
   private revokePending = false;
   /** Tasks of this process waiting for the biased lock held by another of its tasks. */
   private readonly localWaiters: LocalWaiter[] = [];
-  private stateReportScheduled = false;
+  /** Local acquires since the event loop last turned. */
+  private localStreak = 0;
   private reportedHeld = true;
 
   protected constructor(
@@ -71,6 +75,11 @@ export abstract class Permits {
     if (!linksWithRevoke.has(this.link)) {
       linksWithRevoke.add(this.link);
       this.link.on("revoke", (frame) => biasedHere.get(frame.header.obj as string)?.revoke());
+      // "Free again" goes out ahead of whatever this process sent after releasing: if a
+      // message it sends next gets it killed, the hub already knows it held nothing.
+      this.link.beforeFlush.push(() => {
+        for (const permits of biasedHere.values()) permits.reportIfFreed();
+      });
     }
     if (!settleInstalled) {
       settleInstalled = true;
@@ -101,7 +110,17 @@ export abstract class Permits {
       );
     }
     if (this.biased) {
-      if (this.heldSince.length === 0) return this.takeLocally(0);
+      if (this.heldSince.length === 0) {
+        // A loop that only awaits this lock would never let timers or I/O run: now and
+        // then, let the event loop turn, as a contended acquire would.
+        if (++this.localStreak >= YIELD_EVERY) {
+          this.localStreak = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.biased && this.heldSince.length === 0) return this.takeLocally(0);
+          return this.takePermit(options);
+        }
+        return this.takeLocally(0);
+      }
       const started = context.now();
       if (block && (await this.waitLocally(options.timeout)) && this.biased) {
         return this.takeLocally(context.now() - started);
@@ -272,21 +291,15 @@ export abstract class Permits {
     }
   }
 
-  /**
-   * Tells the hub, at most once per turn of the event loop, that the biased lock is free
-   * again — so that if this process dies later, the hub knows it did not die holding it.
-   * (Taking the lock is reported at once, in `takeLocally`.)
-   */
+  /** Called before each write on the link: says "free" if the lock was let go since. */
+  private reportIfFreed(): void {
+    if (!this.biased || !this.reportedHeld || this.heldSince.length > 0) return;
+    this.reportedHeld = false;
+    this.link.sendFirst({ type: "bias-state", obj: this.id, held: false });
+  }
+
+  /** Makes sure a write happens this turn, so that "free" reaches the hub soon. */
   private scheduleStateReport(): void {
-    if (this.stateReportScheduled) return;
-    this.stateReportScheduled = true;
-    setImmediate(() => {
-      this.stateReportScheduled = false;
-      if (!this.biased) return;
-      const held = this.heldSince.length > 0;
-      if (held === this.reportedHeld) return;
-      this.reportedHeld = held;
-      this.link.send({ type: "bias-state", obj: this.id, held });
-    });
+    this.link.flushSoon();
   }
 }

@@ -127,12 +127,12 @@ export class Value<T = number> extends SharedCells {
   }
 
   [TO_HANDLE](): Handle {
-    return {
+    return withVia(this.link, {
       $procscope: "value",
       id: this.id,
       typecode: this.typecode,
       lock: this.lock[TO_HANDLE](),
-    };
+    });
   }
 }
 
