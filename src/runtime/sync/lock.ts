@@ -23,16 +23,6 @@ export class Lock extends Permits {
     this.givePermit();
   }
 
-  /** Runs `fn` holding the lock (Python's `with lock:`), releasing it however `fn` ends. */
-  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
-  }
-
   [TO_HANDLE](): Handle {
     return withVia(this.link, { $procscope: "lock", id: this.id });
   }
@@ -65,15 +55,6 @@ export class RLock extends Permits {
     }
     this.depth--;
     if (this.depth === 0) this.givePermit();
-  }
-
-  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
   }
 
   /** @internal For Condition.wait: let go completely, remembering the depth. */

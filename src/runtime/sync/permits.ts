@@ -90,6 +90,19 @@ export abstract class Permits {
     }
   }
 
+  abstract acquire(options?: AcquireOptions): Promise<boolean>;
+  abstract release(): void | Promise<void>;
+
+  /** Runs `fn` holding a permit (Python's `with lock:`), releasing it however `fn` ends. */
+  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      await this.release();
+    }
+  }
+
   /** Permits this process holds. */
   get heldHere(): number {
     return this.heldSince.length;

@@ -23,17 +23,6 @@ abstract class CountingSemaphore extends Permits {
     return this.takePermit(options);
   }
 
-  abstract release(): void | Promise<void>;
-
-  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
-    await this.acquire();
-    try {
-      return await fn();
-    } finally {
-      await this.release();
-    }
-  }
-
   /** Permits free now (Python's `get_value()`; it lives in the hub, hence a promise). */
   async getValue(): Promise<number> {
     const reply = await this.link.request({ type: "sync-value", obj: this.id });
