@@ -64,6 +64,10 @@ async function main() {
           cwd: ROOT,
           timeoutMs: options.timeoutSeconds * 1000,
         });
+        // A reference row from another program reports the quantity under its own name.
+        if (run.ok && row.alias) {
+          for (const [key, from] of Object.entries(row.alias)) run.result[key] = run.result[from];
+        }
         if (!runsByCase.has(row.id)) runsByCase.set(row.id, []);
         runsByCase.get(row.id).push(run);
         if (!run.ok) failures++;
@@ -104,7 +108,9 @@ async function main() {
 /** Targets whose rows were all run (a partial `--only` run judges only what it measured). */
 function applicable(targets, suite) {
   const ids = new Set(suite.flatMap((section) => section.cases.map((row) => row.id)));
-  return targets.filter((target) => ids.has(target.of) && ids.has(target.over));
+  return targets.filter(
+    (target) => ids.has(target.of) && (target.over === undefined || ids.has(target.over)),
+  );
 }
 
 main().catch((error) => {

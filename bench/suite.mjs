@@ -18,6 +18,17 @@ const SIZES = {
     pythonLock: 1_000_000,
     contended: 5000,
     pythonContended: 1_000_000,
+    handoff: 2000,
+    pythonHandoff: 10_000,
+    value: 2000,
+    pythonValue: 1_000_000,
+    poolTasks: 100_000,
+    poolRounds: 5,
+    pythonPoolRounds: 10,
+    apply: 2000,
+    pythonApply: 5000,
+    managerOps: 5000,
+    pythonManagerOps: 20_000,
   },
   quick: {
     startupRounds: 3,
@@ -29,6 +40,17 @@ const SIZES = {
     pythonLock: 100_000,
     contended: 500,
     pythonContended: 100_000,
+    handoff: 200,
+    pythonHandoff: 1000,
+    value: 200,
+    pythonValue: 100_000,
+    poolTasks: 10_000,
+    poolRounds: 1,
+    pythonPoolRounds: 1,
+    apply: 200,
+    pythonApply: 500,
+    managerOps: 500,
+    pythonManagerOps: 2000,
   },
 };
 const LARGE_BYTES = 65536;
@@ -50,6 +72,9 @@ function python(file, args) {
 function node(file, args) {
   return { command: process.execPath, args: [path.join(BENCH, "node", file), ...args] };
 }
+
+/** A round-trip program's figures, read as the "latency" of a handoff section. */
+const ROUND_TRIP_ALIAS = { medianLatencyUs: "medianRoundTripUs", meanLatencyUs: "roundTripUs" };
 
 /** The two procscope rows of a section: tracing on and off. */
 function procscopeCases(id, file, args, { cli, tracePath }) {
@@ -293,12 +318,270 @@ export function buildSuite(quick, procscopeRun) {
         { key: "pairsPerSec", name: "pairs", unit: "pairs/s", compare: ["lock-contended:python"] },
       ],
     },
+    {
+      id: "lock-handoff",
+      title: "Lock handoff between two processes",
+      description:
+        "Two processes take turns holding a lock, each asking for it again right after " +
+        "letting go; a handoff is the time from one process calling `release()` to the " +
+        "other's `acquire()` returning (each side reads the one system-wide monotonic clock; " +
+        `${(2 * n.handoff).toLocaleString("en")} handoffs, Python: ` +
+        `${(2 * n.pythonHandoff).toLocaleString("en")}, after 400 warm-up ones). procscope: one ` +
+        "`Lock`, which the hub grants in request order, so the two strictly alternate. Python: " +
+        "a `Lock` does not alternate (the releasing process takes it again at once), so a pair " +
+        "of `Lock`s used as binary semaphores, each released by the other process. The two " +
+        "reference rows are round trips (two hops each), the issue's yardstick: a procscope " +
+        `\`Pipe\` ping-pong (${n.handoff.toLocaleString("en")}) and a raw Unix socket between ` +
+        `two Node processes (${n.pythonHandoff.toLocaleString("en")}).`,
+      cases: [
+        ...procscopeCases("lock-handoff", "handoff.ts", ["lock", s(n.handoff)], procscopeRun),
+        {
+          id: "lock-handoff:python",
+          label: "Python, pair of `multiprocessing.Lock`s",
+          short: "Python",
+          ...python("handoff.py", ["lock", s(n.pythonHandoff)]),
+        },
+        ...procscopeCases(
+          "lock-handoff:pipe",
+          "pipe.ts",
+          ["pingpong", s(n.handoff)],
+          procscopeRun,
+        ).map((row) => ({
+          ...row,
+          id: row.id.replace("lock-handoff:pipe:procscope", "lock-handoff:pipe"),
+          label: `reference: procscope \`Pipe\` round trip, ${row.label.replace("procscope, ", "")}`,
+          alias: ROUND_TRIP_ALIAS,
+        })),
+        {
+          id: "lock-handoff:socket",
+          label: "reference: raw Unix socket round trip, Node ↔ Node",
+          short: "raw socket round trip",
+          ...node("unix-pingpong.mjs", [s(n.pythonHandoff)]),
+          alias: ROUND_TRIP_ALIAS,
+        },
+      ],
+      metrics: ["median", "mean"].map((which) => ({
+        key: `${which}LatencyUs`,
+        name: `${which} handoff`,
+        unit: "µs",
+        lower: true,
+        compare: [
+          "lock-handoff:python",
+          "lock-handoff:socket",
+          {
+            short: "procscope Pipe round trip (same tracing)",
+            pairs: {
+              "lock-handoff:procscope": "lock-handoff:pipe",
+              "lock-handoff:procscope-off": "lock-handoff:pipe-off",
+            },
+          },
+        ],
+      })),
+    },
+    {
+      id: "event-wake",
+      title: "Event set → wake between two processes",
+      description:
+        "A ping-pong through a pair of Events: one process calls `set()` on the event the " +
+        "other waits on, then waits on the other event; a hop is the time from `set()` to the " +
+        "other's `wait()` returning, which then `clear()`s its event and sets the other (" +
+        `${(2 * n.handoff).toLocaleString("en")} hops, Python ` +
+        `\`multiprocessing.Event\`: ${(2 * n.pythonHandoff).toLocaleString("en")}, after 400 ` +
+        "warm-up ones). The raw socket round trip is the same reference as above.",
+      cases: [
+        ...procscopeCases("event-wake", "handoff.ts", ["event", s(n.handoff)], procscopeRun),
+        {
+          id: "event-wake:python",
+          label: "Python `multiprocessing.Event`",
+          short: "Python",
+          ...python("handoff.py", ["event", s(n.pythonHandoff)]),
+        },
+        {
+          id: "event-wake:socket",
+          label: "reference: raw Unix socket round trip, Node ↔ Node",
+          short: "raw socket round trip",
+          ...node("unix-pingpong.mjs", [s(n.pythonHandoff)]),
+          alias: ROUND_TRIP_ALIAS,
+        },
+      ],
+      metrics: ["median", "mean"].map((which) => ({
+        key: `${which}LatencyUs`,
+        name: `${which} set → wake`,
+        unit: "µs",
+        lower: true,
+        compare: ["event-wake:python", "event-wake:socket"],
+      })),
+    },
+    {
+      id: "value-increments",
+      title: "Value increments under its lock, from one child",
+      description:
+        "A child increments a shared `Value('i')` under its own lock, one increment after " +
+        "another: procscope `await v.withLock(async () => v.set((await v.get()) + 1))`, " +
+        "Python `with v.get_lock(): v.value += 1` " +
+        `(${n.value.toLocaleString("en")} increments; Python: ` +
+        `${n.pythonValue.toLocaleString("en")}; after 100 warm-up ones), timed in the child.`,
+      cases: [
+        ...procscopeCases("value-increments", "value.ts", [s(n.value)], procscopeRun),
+        {
+          id: "value-increments:python",
+          label: "Python `multiprocessing.Value('i')` with `get_lock()`",
+          short: "Python",
+          ...python("value.py", [s(n.pythonValue)]),
+        },
+      ],
+      metrics: [
+        {
+          key: "incrementsPerSec",
+          name: "increments",
+          unit: "incr/s",
+          compare: ["value-increments:python"],
+        },
+      ],
+    },
+    {
+      id: "pool-map-default",
+      title: "Pool(2).map, trivial tasks, default chunksize",
+      description:
+        `\`pool.map(inc, items)\` of ${n.poolTasks.toLocaleString("en")} numbers with ` +
+        "`inc = x => x + 1` on a pool of 2 workers started and warmed up before the clock; " +
+        "both choose Python's default chunksize (about four chunks per worker: " +
+        `${Math.ceil(n.poolTasks / 8).toLocaleString("en")}). Median of ${n.poolRounds} maps ` +
+        `per run (Python: ${n.pythonPoolRounds}).`,
+      cases: [
+        ...procscopeCases(
+          "pool-map-default",
+          "pool.ts",
+          ["map", s(n.poolTasks), "default", s(n.poolRounds)],
+          procscopeRun,
+        ),
+        {
+          id: "pool-map-default:python",
+          label: "Python `multiprocessing.Pool(2).map`",
+          short: "Python",
+          ...python("pool.py", ["map", s(n.poolTasks), "default", s(n.pythonPoolRounds)]),
+        },
+      ],
+      metrics: [
+        {
+          key: "tasksPerSec",
+          name: "tasks",
+          unit: "tasks/s",
+          compare: ["pool-map-default:python"],
+        },
+      ],
+    },
+    {
+      id: "pool-map-chunk1",
+      title: "Pool(2).map, trivial tasks, chunksize 1",
+      description:
+        `The same map of ${n.poolTasks.toLocaleString("en")} trivial tasks with chunksize 1: ` +
+        "every item is a task of its own. The worker-thread pools get the same " +
+        `${n.poolTasks.toLocaleString("en")} tasks submitted at once to 2 threads ` +
+        "(`piscina.run(x)`, `workerpool.exec('inc', [x])`), after 1,000 warm-up tasks.",
+      cases: [
+        ...procscopeCases(
+          "pool-map-chunk1",
+          "pool.ts",
+          ["map", s(n.poolTasks), "1", "1"],
+          procscopeRun,
+        ),
+        {
+          id: "pool-map-chunk1:python",
+          label: "Python `multiprocessing.Pool(2).map`, chunksize 1",
+          short: "Python",
+          ...python("pool.py", ["map", s(n.poolTasks), "1", "1"]),
+        },
+        {
+          id: "pool-map-chunk1:piscina",
+          label: "piscina 5, 2 worker threads",
+          short: "piscina",
+          ...node("thread-pool.mjs", ["piscina", s(n.poolTasks)]),
+        },
+        {
+          id: "pool-map-chunk1:workerpool",
+          label: "workerpool 10, 2 worker threads",
+          short: "workerpool",
+          ...node("thread-pool.mjs", ["workerpool", s(n.poolTasks)]),
+        },
+      ],
+      metrics: [
+        {
+          key: "tasksPerSec",
+          name: "tasks",
+          unit: "tasks/s",
+          compare: [
+            "pool-map-chunk1:python",
+            "pool-map-chunk1:piscina",
+            "pool-map-chunk1:workerpool",
+          ],
+        },
+      ],
+    },
+    {
+      id: "pool-apply",
+      title: "Pool(2).applyAsync round trip",
+      description:
+        "`await pool.applyAsync(inc, [i]).get()` (Python: `pool.apply_async(inc, (i,)).get()`) " +
+        `one after another, ${n.apply.toLocaleString("en")} times (Python: ` +
+        `${n.pythonApply.toLocaleString("en")}) after 200 warm-up calls, on a pool of 2 ` +
+        "workers: from submitting the task to holding its result.",
+      cases: [
+        ...procscopeCases("pool-apply", "pool.ts", ["apply", s(n.apply)], procscopeRun),
+        {
+          id: "pool-apply:python",
+          label: "Python `Pool(2).apply_async(...).get()`",
+          short: "Python",
+          ...python("pool.py", ["apply", s(n.pythonApply)]),
+        },
+      ],
+      metrics: [
+        {
+          key: "medianRoundTripUs",
+          name: "median round trip",
+          unit: "µs",
+          lower: true,
+          compare: ["pool-apply:python"],
+        },
+        {
+          key: "roundTripUs",
+          name: "mean round trip",
+          unit: "µs",
+          lower: true,
+          compare: ["pool-apply:python"],
+        },
+      ],
+    },
+    {
+      id: "manager-dict",
+      title: "Manager dict from a child",
+      description:
+        "A child does " +
+        `${n.managerOps.toLocaleString("en")} \`await d.set(i, i)\`, then as many ` +
+        "`await d.get(i)`, on a `manager.dict()`, one call after another (Python: " +
+        `${n.pythonManagerOps.toLocaleString("en")} \`d[i] = i\`, then \`d[i]\`, on ` +
+        "`Manager().dict()`), after 100 warm-up sets; each phase timed in the child.",
+      cases: [
+        ...procscopeCases("manager-dict", "manager.ts", [s(n.managerOps)], procscopeRun),
+        {
+          id: "manager-dict:python",
+          label: "Python `multiprocessing.Manager().dict()`",
+          short: "Python",
+          ...python("manager.py", [s(n.pythonManagerOps)]),
+        },
+      ],
+      metrics: [
+        { key: "setPerSec", name: "set", unit: "ops/s", compare: ["manager-dict:python"] },
+        { key: "getPerSec", name: "get", unit: "ops/s", compare: ["manager-dict:python"] },
+      ],
+    },
   ];
 }
 
 /**
  * The project's targets. `ratio(a, b)` is median(a) / median(b) for one metric; a target
- * is met when its value is at least `min` (or at most `max`).
+ * is met when its value is at least `min` (or at most `max`). A target without `over` is
+ * absolute: median(a) at least `atLeast` (in `unit`).
  */
 export const TARGETS = [
   {
@@ -368,5 +651,63 @@ export const TARGETS = [
     of: "startup:procscope-off",
     over: "startup:fork",
     max: 1.2,
+  },
+  // Issue 4: the synchronization family.
+  {
+    text: "Lock uncontended acquire/release, tracing on, ≥ 1M pairs/s",
+    metric: "pairsPerSec",
+    of: "lock-uncontended:procscope",
+    atLeast: 1e6,
+    unit: "pairs/s",
+  },
+  {
+    text: "Lock handoff between two processes (median), tracing on, ≤ 2× a raw socket round trip",
+    metric: "medianLatencyUs",
+    of: "lock-handoff:procscope",
+    over: "lock-handoff:socket",
+    max: 2,
+  },
+  {
+    text: "Lock handoff between two processes (median), tracing off, ≤ 2× a raw socket round trip",
+    metric: "medianLatencyUs",
+    of: "lock-handoff:procscope-off",
+    over: "lock-handoff:socket",
+    max: 2,
+  },
+  // Issue 5: pools and managers, each at least Python's with tracing on.
+  {
+    text: "Pool(2).map, default chunksize, tracing on, ≥ Python's tasks/s",
+    metric: "tasksPerSec",
+    of: "pool-map-default:procscope",
+    over: "pool-map-default:python",
+    min: 1,
+  },
+  {
+    text: "Pool(2).map, chunksize 1, tracing on, ≥ Python's tasks/s",
+    metric: "tasksPerSec",
+    of: "pool-map-chunk1:procscope",
+    over: "pool-map-chunk1:python",
+    min: 1,
+  },
+  {
+    text: "Pool applyAsync round trip (median), tracing on, ≤ Python's",
+    metric: "medianRoundTripUs",
+    of: "pool-apply:procscope",
+    over: "pool-apply:python",
+    max: 1,
+  },
+  {
+    text: "Manager dict set from a child, tracing on, ≥ Python's ops/s",
+    metric: "setPerSec",
+    of: "manager-dict:procscope",
+    over: "manager-dict:python",
+    min: 1,
+  },
+  {
+    text: "Manager dict get from a child, tracing on, ≥ Python's ops/s",
+    metric: "getPerSec",
+    of: "manager-dict:procscope",
+    over: "manager-dict:python",
+    min: 1,
   },
 ];

@@ -63,12 +63,19 @@ function metricTable(section, metric, runsByCase) {
     const row = section.cases.find((c) => c.id === id);
     return row?.short ?? row?.label ?? id;
   };
+  // A comparison is a row id (every row divided by that row), or `{ short, pairs }`: each
+  // row listed in `pairs` divided by the row it names there (e.g. tracing on by on, off by
+  // off), the others left blank.
+  const referenceOf = (compare, rowId) =>
+    typeof compare === "string" ? compare : (compare.pairs[rowId] ?? null);
   const better = metric.lower ? "lower is better" : "higher is better";
   const header = [
     "Implementation",
     `${metric.name}, ${metric.unit}`,
     "spread: min – max",
-    ...metric.compare.map((id) => `÷ ${nameOf(id)}`),
+    ...metric.compare.map((compare) =>
+      typeof compare === "string" ? `÷ ${nameOf(compare)}` : `÷ ${compare.short}`,
+    ),
   ];
   const lines = [
     `| ${header.join(" | ")} |`,
@@ -81,8 +88,9 @@ function metricTable(section, metric, runsByCase) {
       cells.push("**failed**", "—", ...metric.compare.map(() => "—"));
     } else {
       cells.push(`**${formatValue(stats.median, metric.unit)}**`, spread(stats, metric.unit));
-      for (const id of metric.compare) {
-        const reference = statsOf(id);
+      for (const compare of metric.compare) {
+        const id = referenceOf(compare, row.id);
+        const reference = id ? statsOf(id) : null;
         cells.push(
           id === row.id ? "1×" : reference ? formatRatio(stats.median / reference.median) : "—",
         );
@@ -115,9 +123,21 @@ function failureNotes(section, runsByCase) {
 /** Ratios this close to a limit count as on it (floating-point division, not measurement). */
 const EPSILON = 1e-9;
 
-/** One target: the measured ratio (or tracing cost) and the verdict, in words. */
+/**
+ * One target: the measured ratio (or tracing cost) and the verdict, in words. A target
+ * without `over` is absolute: the median of `of` against `atLeast` (in `unit`).
+ */
 export function judgeTarget(target, runsByCase) {
   const of = summarize(runsByCase.get(target.of) ?? [], target.metric);
+  if (target.over === undefined) {
+    if (!of) return { measured: "—", verdict: "**not measured** (a run failed)", met: false };
+    const measured = `${formatValue(of.median, target.unit)} ${target.unit}`;
+    const met = of.median >= target.atLeast * (1 - EPSILON);
+    const verdict = met
+      ? "**met**"
+      : `**missed** by ${percent(1 - of.median / target.atLeast)} (needs ${Number((target.atLeast / of.median).toPrecision(3))}× more)`;
+    return { measured, verdict, met };
+  }
   const over = summarize(runsByCase.get(target.over) ?? [], target.metric);
   if (!of || !over)
     return { measured: "—", verdict: "**not measured** (a run failed)", met: false };

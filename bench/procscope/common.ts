@@ -56,3 +56,43 @@ export function throughput(
     endedNs,
   };
 }
+
+/**
+ * One side's clock readings in a ping-pong: `lettingGo[i]` just before it hands over
+ * (release, set, send) in round `i`, `woken[i]` just after the other side's handover
+ * reached it.
+ */
+export interface HandoffNotes {
+  woken: number[];
+  lettingGo: number[];
+}
+
+/**
+ * Hop latencies of a ping-pong the parent starts: in round `i` the parent hands over to the
+ * child (child.woken[i] − parent.lettingGo[i]) and the child back to the parent
+ * (parent.woken[i] − child.lettingGo[i]). Rounds before `skip` are warm-up.
+ */
+export function handoffResult(
+  parent: HandoffNotes,
+  child: HandoffNotes,
+  skip: number,
+): Record<string, number> {
+  const hops: number[] = [];
+  const roundTrips: number[] = [];
+  for (let i = skip; i < parent.woken.length; i++) {
+    const there = child.woken[i] - parent.lettingGo[i];
+    const back = parent.woken[i] - child.lettingGo[i];
+    if (!(there >= 0 && back >= 0)) throw new Error(`round ${i}: the two sides did not alternate`);
+    hops.push(there / 1e3, back / 1e3);
+    roundTrips.push((parent.woken[i] - parent.lettingGo[i]) / 1e3);
+  }
+  const seconds = (parent.woken.at(-1)! - parent.lettingGo[skip]) / 1e9;
+  return {
+    count: hops.length,
+    seconds,
+    medianLatencyUs: median(hops),
+    meanLatencyUs: hops.reduce((sum, hop) => sum + hop, 0) / hops.length,
+    medianRoundTripUs: median(roundTrips),
+    roundTripUs: (seconds / roundTrips.length) * 1e6,
+  };
+}

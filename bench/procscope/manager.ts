@@ -1,0 +1,51 @@
+/**
+ * Manager dict from a child: `-- COUNT`. The child does COUNT `await d.set(i, i)` and then
+ * COUNT `await d.get(i)` on a `manager.dict()`, one after another (after 100 warm-up
+ * sets), timing each phase; the parent checks the dict's size.
+ */
+import { DictProxy, Manager, Process, Queue, main } from "procscope";
+import { emit, intArg, nowNs } from "./common";
+
+const WARM_UP = 100;
+
+interface Phases {
+  setSeconds: number;
+  getSeconds: number;
+}
+
+export async function dictUser(d: DictProxy<number, number>, count: number, report: Queue<Phases>) {
+  for (let i = 0; i < WARM_UP; i++) await d.set(-1 - i, i);
+  const setStartedNs = nowNs();
+  for (let i = 0; i < count; i++) await d.set(i, i);
+  const getStartedNs = nowNs();
+  for (let i = 0; i < count; i++) {
+    if ((await d.get(i)) !== i) throw new Error(`wrong value for key ${i}`);
+  }
+  const endedNs = nowNs();
+  await report.put({
+    setSeconds: (getStartedNs - setStartedNs) / 1e9,
+    getSeconds: (endedNs - getStartedNs) / 1e9,
+  });
+}
+
+main(async () => {
+  const count = intArg(0, 5000);
+  const manager = await Manager.start();
+  const d = manager.dict<number, number>();
+  const report = new Queue<Phases>();
+  const child = new Process({ target: dictUser, args: [d, count, report] }).start();
+  const { setSeconds, getSeconds } = await report.get();
+  await child.join();
+  const size = await d.size();
+  if (size !== WARM_UP + count)
+    throw new Error(`dict has ${size} keys, expected ${WARM_UP + count}`);
+  await manager.shutdown();
+  emit({
+    bench: "manager-dict",
+    count,
+    setPerSec: count / setSeconds,
+    getPerSec: count / getSeconds,
+    setUs: (setSeconds / count) * 1e6,
+    getUs: (getSeconds / count) * 1e6,
+  });
+});
