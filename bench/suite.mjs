@@ -446,8 +446,8 @@ export function buildSuite(quick, procscopeRun) {
         `\`pool.map(inc, items)\` of ${n.poolTasks.toLocaleString("en")} numbers with ` +
         "`inc = x => x + 1` on a pool of 2 workers started and warmed up before the clock; " +
         "both choose Python's default chunksize (about four chunks per worker: " +
-        `${Math.ceil(n.poolTasks / 8).toLocaleString("en")}). Median of ${n.poolRounds} maps ` +
-        `per run (Python: ${n.pythonPoolRounds}).`,
+        `${Math.ceil(n.poolTasks / 8).toLocaleString("en")}). Each run times ${n.poolRounds} ` +
+        `map${n.poolRounds > 1 ? "s" : ""} (Python: ${n.pythonPoolRounds}) and reports the median.`,
       cases: [
         ...procscopeCases(
           "pool-map-default",
