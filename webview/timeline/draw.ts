@@ -125,8 +125,14 @@ function drawGrid(
   context.restore();
 }
 
+/**
+ * Spans less than this many pixels apart are drawn as one bar, shaded by how much of it
+ * they cover: finer gaps are barely visible, and drawing them costs a rectangle each.
+ */
+const mergeGap = 2;
+
 /** Opacity steps for merged groups by how much of them is covered (see forEachMerged). */
-const coverageSteps = [0.35, 0.6, 0.85, 1];
+const coverageSteps = [0.15, 0.4, 0.7, 1];
 
 /**
  * Rectangles of one kind of span in one lane, grouped by opacity step. Drawn with one
@@ -139,14 +145,14 @@ class SpanRects {
   count = 0;
 
   add(x: number, top: number, width: number, height: number, coverage: number): void {
-    const step = coverage >= 0.9 ? 3 : coverage >= 0.6 ? 2 : coverage >= 0.3 ? 1 : 0;
+    const step = coverage >= 0.8 ? 3 : coverage >= 0.45 ? 2 : coverage >= 0.15 ? 1 : 0;
     const left = Math.floor(x);
     this.steps[step].push(left, top, Math.max(1, Math.round(x + width) - left), height);
     this.count++;
   }
 
   collect(column: SpanColumn, plot: Plot, top: number, height: number): this {
-    column.forEachMerged(plot.from, plot.to, plot.nsPerPixel, (start, end, coverage) => {
+    column.forEachMerged(plot.from, plot.to, mergeGap * plot.nsPerPixel, (start, end, coverage) => {
       const x = xOf(plot, start);
       this.add(x, top, xOf(plot, end) - x, height, coverage);
     });
@@ -218,15 +224,9 @@ function drawLane(
     const x = xOf(plot, wait.start);
     waits.add(x, bandTop, xOf(plot, now) - x, geometry.bandHeight, 1);
   }
-  // Hatched: the background, a tint of the lock colour, diagonal stripes of it.
-  context.fillStyle = palette.background;
+  // Hatched (the pattern holds the background, a tint and the stripes), or plain tint.
+  context.fillStyle = input.hatch ?? palette.lockWait;
   waits.fill(context);
-  context.fillStyle = palette.lockWait;
-  waits.fill(context, 0.3);
-  if (input.hatch) {
-    context.fillStyle = input.hatch;
-    waits.fill(context);
-  }
   if (outline) waits.outline(context, outline);
   stats.lockWaits += waits.count;
 
@@ -285,7 +285,8 @@ function drawArrows(
   context.strokeStyle = palette.message;
   context.fillStyle = palette.message;
   context.lineWidth = stride === 1 ? 1.25 : 1;
-  if (stride > 1) context.globalAlpha = 0.6;
+  // Sampled arrows are a density picture: light enough to let the lanes show through.
+  if (stride > 1) context.globalAlpha = 0.35;
   context.stroke(lines);
   context.globalAlpha = 1;
   context.fill(heads);

@@ -119,9 +119,10 @@ export class TimelineView {
 
   private frameInput(): FrameInput {
     const palette = this.palette();
-    if (palette.lockWait !== this.hatchColour) {
-      this.hatchColour = palette.lockWait;
-      this.hatch = makeHatch(this.base, palette.lockWait);
+    const hatchColours = `${palette.background} ${palette.lockWait}`;
+    if (hatchColours !== this.hatchColour) {
+      this.hatchColour = hatchColours;
+      this.hatch = makeHatch(this.base, palette.background, palette.lockWait);
     }
     return {
       store: this.store,
@@ -358,8 +359,15 @@ export class TimelineView {
   }
 }
 
-/** Diagonal stripes in the lock colour, for waits ("hatched" bars). */
-function makeHatch(canvas: HTMLCanvasElement, colour: string): CanvasPattern | null {
+/**
+ * The look of a lock wait in one tile: the background, a tint of the lock colour and
+ * diagonal stripes of it ("hatched"), so that each wait is a single fill.
+ */
+function makeHatch(
+  canvas: HTMLCanvasElement,
+  background: string,
+  colour: string,
+): CanvasPattern | null {
   const ratio = window.devicePixelRatio || 1;
   const size = Math.round(6 * ratio);
   const tile = document.createElement("canvas");
@@ -367,6 +375,12 @@ function makeHatch(canvas: HTMLCanvasElement, colour: string): CanvasPattern | n
   tile.height = size;
   const context = tile.getContext("2d");
   if (!context) return null;
+  context.fillStyle = background;
+  context.fillRect(0, 0, size, size);
+  context.globalAlpha = 0.3;
+  context.fillStyle = colour;
+  context.fillRect(0, 0, size, size);
+  context.globalAlpha = 1;
   context.strokeStyle = colour;
   context.lineWidth = 1.5 * ratio;
   context.beginPath();
