@@ -206,3 +206,61 @@ test("live: a snapshot, then deltas ten times a second, fold in as they come", a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("CPU and memory samples show as a sparkline and figures in the tree", async () => {
+  const events = hostileRun().slice(0, 5);
+  const samples: TraceEvent[] = [10, 40, 95, 60].map((cpu, i) => ({
+    type: "resource.sample",
+    t: (11 + i) * ms,
+    p: 2,
+    cpu,
+    rss: (30 + i) * 1024 * 1024,
+  }));
+  const { page, errors } = await openPanel(harness);
+  await send(page, {
+    type: "snapshot",
+    run: { source: "live", path: "/w/a.ts", state: "running", exitCode: null },
+    events: [...events, ...samples],
+  });
+  await waitForFrame(page, 0);
+  const resources = page.getByRole("treeitem").nth(1).locator(".resources");
+  assert.equal(await resources.locator("svg.sparkline polyline").count(), 1);
+  assert.equal(await resources.locator(".resource-text").innerText(), "60% · 33.0 MiB");
+  assert.match((await resources.getAttribute("title")) ?? "", /CPU 60% of one core/);
+  assert.equal(
+    await page.getByRole("treeitem").nth(0).locator(".resources svg").count(),
+    0,
+    "no samples, no sparkline",
+  );
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the timeline zooms with + and −, pans with the arrow keys, and fits with 0", async () => {
+  const { page } = await openPanel(harness);
+  await send(page, snapshot(hostileRun(), "/w/a.ts"));
+  await waitForFrame(page, 0);
+  const xOf = async (t: number): Promise<number> =>
+    page.evaluate(
+      (time) =>
+        (
+          window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+        ).procscopePanel.timeToX(time),
+      t,
+    );
+  const fitted = await xOf(30 * ms);
+  await page.locator(".timeline-canvas").focus();
+  const redraw = async (key: string): Promise<void> => {
+    const frames = (await panelDebug(page)).frames;
+    await page.keyboard.press(key);
+    await waitForFrame(page, frames);
+  };
+  await redraw("+");
+  const zoomed = await xOf(30 * ms);
+  assert.notEqual(zoomed, fitted, "zooming in moves later times right");
+  await redraw("ArrowRight");
+  assert.ok((await xOf(30 * ms)) < zoomed, "panning right moves the picture left");
+  await redraw("0");
+  assert.equal(await xOf(30 * ms), fitted);
+  await page.close();
+});
