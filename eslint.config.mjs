@@ -57,6 +57,25 @@ export default tseslint.config(
     },
   },
   {
+    // The panel is browser code: no Node, no editor API, no runtime; only the protocol
+    // and the pure models.
+    files: ["webview/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "node:*",
+            "vscode",
+            "**/src/runtime/**",
+            "**/src/cli/**",
+            "**/src/extension/**",
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["src/runtime/**/*.ts", "src/cli/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { paths: ["vscode"], patterns: ["../extension/*"] }],
