@@ -32,7 +32,9 @@ function requestFrame(): void {
 }
 
 const tree = new ProcessTreeView(store, () => timeline.setLanes(tree.visible, tree.selected), post);
-const timeline = new TimelineView(store, currentPalette, requestFrame, post);
+const timeline = new TimelineView(store, currentPalette, requestFrame, post, (process) =>
+  tree.pick(process),
+);
 const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
 const warnings = new WarningsView(store, post);

@@ -76,6 +76,7 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
   });
   out.push(...failures(model));
   if (!ended) return out;
+  const notJoined: Array<{ label: string; warning: PanelWarning }> = [];
   for (const spawn of timeline.spawns) {
     const row = model.processes.get(spawn.child);
     if (!row || row.joined || row.daemon || row.role !== "process") continue;
@@ -90,14 +91,18 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
     if (!outlived) continue;
     if (reported.has(`not-joined:${spawn.child}`)) continue;
     const event = events[spawn.ref];
-    out.push({
-      key: `not-joined:${spawn.child}`,
-      severity: "warning",
-      title: "Child never joined",
-      detail: `${row.label} (${row.name}) was started by P${spawn.parent} and never joined: its parent did not wait for it to finish.`,
-      ...(event.type === "process.spawn" && event.loc ? { loc: event.loc } : {}),
+    notJoined.push({
+      label: row.label,
+      warning: {
+        key: `not-joined:${spawn.child}`,
+        severity: "warning",
+        title: "Child never joined",
+        detail: `${row.label} (${row.name}) was started by P${spawn.parent} and never joined: its parent did not wait for it to finish.`,
+        ...(event.type === "process.spawn" && event.loc ? { loc: event.loc } : {}),
+      },
     });
   }
+  out.push(...groupNotJoined(notJoined));
   for (const level of levels.levels.values()) {
     if (level.depth === 0) continue;
     const flow = model.flows.get(level.obj);
@@ -197,4 +202,22 @@ function failures(model: RunModel): PanelWarning[] {
       ...(Number.isFinite(first) ? { t: first } : {}),
     };
   });
+}
+
+/** More than a few children never joined are one warning, not a wall of them. */
+function groupNotJoined(found: Array<{ label: string; warning: PanelWarning }>): PanelWarning[] {
+  if (found.length <= 3) return found.map(({ warning }) => warning);
+  const labels = found.map(({ label }) => label);
+  const shown = labels.slice(0, 10).join(", ");
+  const more = labels.length > 10 ? ` and ${labels.length - 10} more` : "";
+  const loc = found.find(({ warning }) => warning.loc)?.warning.loc;
+  return [
+    {
+      key: "not-joined",
+      severity: "warning",
+      title: `${found.length} children never joined`,
+      detail: `${shown}${more} were started and never joined: their parents did not wait for them to finish.`,
+      ...(loc ? { loc } : {}),
+    },
+  ];
 }

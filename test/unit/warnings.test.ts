@@ -126,3 +126,16 @@ test("the runtime's deadlock report is told with object names and short location
     ],
   );
 });
+
+test("many children never joined make one warning", () => {
+  const events: TraceEvent[] = [];
+  for (let child = 2; child <= 14; child++) events.push(spawn(child, 100 + child));
+  const found = warnings(events, true);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].title, "13 children never joined");
+  assert.equal(
+    found[0].detail,
+    "P2, P3, P4, P5, P6, P7, P8, P9, P10, P11 and 3 more were started and never joined: their parents did not wait for them to finish.",
+  );
+  assert.equal(found[0].loc, "/w/a.ts:9:3");
+});

@@ -184,3 +184,47 @@ test("deadlock example: the deadlock is the first warning, with every philosophe
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("sixty processes: the lanes scroll, and clicking a lane's name selects its process", async () => {
+  const events: TraceEvent[] = [
+    { type: "process.start", t: 0, p: 1, pid: 100, ppid: 1, name: "MainProcess" },
+  ];
+  for (let child = 2; child <= 61; child++) {
+    events.push({
+      type: "process.spawn",
+      t: child * 1e6,
+      p: 1,
+      child,
+      pid: 100 + child,
+      name: `Worker-${child - 1}`,
+      target: "/w/a.ts#work",
+      daemon: false,
+      role: "process",
+    });
+  }
+  const { page, errors } = await openPanel(harness);
+  await send(page, snapshot(events, "/w/a.ts"));
+  await waitForFrame(page, 0);
+  const laneOf = async (p: number): Promise<number> =>
+    page.evaluate(
+      (process) =>
+        (
+          window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+        ).procscopePanel.laneMiddle(process),
+      p,
+    );
+  const before = await laneOf(2);
+  await page.locator(".timeline-canvas").focus();
+  const frames = (await panelDebug(page)).frames;
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await waitForFrame(page, frames);
+  assert.ok((await laneOf(2)) < before, "the lanes moved up");
+  const box = (await page.locator(".timeline-overlay").boundingBox())!;
+  await page.mouse.click(box.x + 40, box.y + (await laneOf(10)));
+  const selected = page.locator('[role="treeitem"][aria-selected="true"]');
+  assert.match(await selected.innerText(), /Worker-9\b/);
+  await screenshot(page, "sixty-processes-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -100,6 +100,7 @@ export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): 
 
   drawGutter(context, input, first, last);
   drawAxis(context, plot, axisTicks, width, palette);
+  drawScrollIndicator(context, input);
   stats.drawMs = performance.now() - began;
   return stats;
 }
@@ -404,6 +405,20 @@ function drawAxis(
   context.lineTo(width, geometry.axisHeight - 0.5);
   context.globalAlpha = 0.6;
   context.stroke();
+  context.globalAlpha = 1;
+}
+
+/** When there are more lanes than fit, a thin thumb on the right says where the view is. */
+function drawScrollIndicator(context: CanvasRenderingContext2D, input: FrameInput): void {
+  const { lanes, height, width, palette } = input;
+  const content = lanes.contentHeight();
+  if (content <= height) return;
+  const track = height - geometry.axisHeight;
+  const thumb = Math.max(16, (track * height) / content);
+  const top = geometry.axisHeight + ((track - thumb) * lanes.scrollTop) / (content - height);
+  context.globalAlpha = 0.4;
+  context.fillStyle = palette.muted;
+  context.fillRect(width - 5, top, 4, thumb);
   context.globalAlpha = 1;
 }
 

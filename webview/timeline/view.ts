@@ -46,6 +46,8 @@ export class TimelineView {
     private readonly palette: () => Palette,
     private readonly requestFrame: () => void,
     private readonly post: (message: FromWebviewMessage) => void,
+    /** Called when a process's name in the gutter is clicked. */
+    private readonly onPick: (process: number) => void,
   ) {
     this.base.setAttribute("role", "img");
     this.base.tabIndex = 0;
@@ -292,7 +294,15 @@ export class TimelineView {
       this.drag = null;
       if (!drag || drag.moved) return;
       this.updatePointer(event);
-      if (this.hit?.loc) this.post({ type: "open-source", loc: this.hit.loc });
+      if (this.hit?.loc) {
+        this.post({ type: "open-source", loc: this.hit.loc });
+        return;
+      }
+      const pointer = this.pointer;
+      if (pointer && pointer.x < geometry.gutterWidth) {
+        const index = this.lanes.laneAt(pointer.y);
+        if (index >= 0) this.onPick(this.lanes.order[index]);
+      }
     });
     target.addEventListener("wheel", (event) => this.onWheel(event), { passive: false });
     this.base.addEventListener("keydown", (event) => this.onKey(event));

@@ -233,6 +233,11 @@ export class ProcessTreeView {
     parts.row.classList.toggle("selected", selected);
   }
 
+  /** Selects a process picked elsewhere (its lane on the timeline). */
+  pick(process: number): void {
+    if (this.visible.includes(process)) this.select(process, false);
+  }
+
   private select(process: number, focus: boolean): void {
     if (this.selected !== null) {
       const previous = this.rows.get(this.selected);
