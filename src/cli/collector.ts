@@ -5,7 +5,12 @@
 import * as net from "node:net";
 import * as crypto from "node:crypto";
 import { FrameReader } from "../runtime/framing";
-import { decodeTraceBatch } from "../runtime/trace-codec";
+import {
+  decodeTraceBatch,
+  decodeTraceBatchLazily,
+  expandPacked,
+  type TraceBatch,
+} from "../runtime/trace-codec";
 import type { TraceEvent } from "../protocol/trace";
 
 export class Collector {
@@ -19,6 +24,11 @@ export class Collector {
   constructor(
     readonly socketPath: string,
     private readonly onEvents: (events: TraceEvent[]) => void,
+    /**
+     * Keep per-message records packed until `expandDeferred()`: a collector that does not
+     * show them live (the CLI) leaves the program's processes the CPU while they run.
+     */
+    private readonly deferMessages = false,
   ) {
     this.server = net.createServer((socket) => this.accept(socket));
   }
@@ -50,7 +60,14 @@ export class Collector {
             }
             return;
           }
-          if (header.type === "trace" && body) this.onEvents(decodeTraceBatch(body));
+          if (header.type !== "trace" || !body) return;
+          if (!this.deferMessages) {
+            this.onEvents(decodeTraceBatch(body));
+            return;
+          }
+          const { events, packed } = decodeTraceBatchLazily(body);
+          if (packed) this.deferred.push(packed);
+          if (events.length > 0) this.onEvents(events);
         });
       } catch {
         this.rejected++;
@@ -62,6 +79,13 @@ export class Collector {
       this.connections.delete(socket);
       if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
+  }
+
+  private readonly deferred: TraceBatch[] = [];
+
+  /** Hands on the per-message events held back so far. */
+  expandDeferred(): void {
+    for (const batch of this.deferred.splice(0)) this.onEvents(expandPacked(batch, []));
   }
 
   /** Resolves when no connection is open any more, or after `timeoutMs`. */

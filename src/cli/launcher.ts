@@ -31,6 +31,8 @@ export interface LaunchOptions {
   nodePath?: string;
   /** Its version, recorded in `run.start` (default: this process's). */
   nodeVersion?: string;
+  /** Hold per-message events back until the run ends (for collectors that do not show them live). */
+  deferMessages?: boolean;
   /** `inherit` hands the program this process's terminal; `pipe` exposes stdout/stderr. */
   stdio?: "inherit" | "pipe";
 }
@@ -119,10 +121,14 @@ export class Launch {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-run-"));
     fs.chmodSync(dir, 0o700);
     const lifecycle = new Lifecycle();
-    const collector = new Collector(path.join(dir, "collector.sock"), (events) => {
-      lifecycle.note(events);
-      options.onEvents(events);
-    });
+    const collector = new Collector(
+      path.join(dir, "collector.sock"),
+      (events) => {
+        lifecycle.note(events);
+        options.onEvents(events);
+      },
+      options.deferMessages ?? false,
+    );
     try {
       await collector.listen();
     } catch (error) {
@@ -185,6 +191,7 @@ export class Launch {
     if (!error) await this.collector.whenIdle(HUB_GRACE_MS);
     this.signal("SIGKILL");
     this.collector.close();
+    this.collector.expandDeferred();
     fs.rmSync(this.socketDir, { recursive: true, force: true });
 
     const signalNumber = signal ? (os.constants.signals[signal] ?? 0) : 0;

@@ -44,6 +44,8 @@ export async function runProgram(options: RunOptions): Promise<number> {
     args: options.args,
     runtimeDir: options.runtimeDir,
     trace: options.trace,
+    // The CLI shows messages only in the summary: decode them once the program is done.
+    deferMessages: true,
     onEvents: (batch) => {
       for (const event of batch) {
         events.push(event);
