@@ -15,7 +15,7 @@ import { ProcessTreeView } from "./views/process-tree";
 import { QueuesView } from "./views/queues";
 import { Toolbar } from "./views/toolbar";
 import { WarningsView } from "./views/warnings";
-import { post } from "./vscode-api";
+import { loadViewState, post, saveViewState } from "./vscode-api";
 
 /** While a run is live, the tables refresh at most this often (the timeline every frame). */
 const tableInterval = 250;
@@ -163,7 +163,37 @@ function render(): void {
       }
     }
   }
+  saveView();
   pushBounded(debug.renderTimes, performance.now() - began);
+}
+
+/** A panel shown again for the same run looks where it looked before. */
+function restoreView(): void {
+  const saved = loadViewState();
+  if (!saved || saved.path !== store.run?.path) return;
+  tree.restore(saved.collapsed, saved.selected);
+  if (!saved.view.follow) {
+    timeline.viewport.start = saved.view.start;
+    timeline.viewport.end = saved.view.end;
+    timeline.viewport.follow = false;
+  }
+}
+
+let savedKey = "";
+function saveView(): void {
+  const path = store.run?.path;
+  if (!path) return;
+  const { start, end, follow } = timeline.viewport;
+  const state = {
+    path,
+    selected: tree.selected,
+    collapsed: tree.collapsedProcesses(),
+    view: { start, end, follow },
+  };
+  const key = JSON.stringify(state);
+  if (key === savedKey) return;
+  savedKey = key;
+  saveViewState(state);
 }
 
 function isMessage(data: unknown): data is ToWebviewMessage {
@@ -185,6 +215,7 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
     locks.table.clear();
     queues.table.clear();
     timeline.fit();
+    restoreView();
   }
   if (change.kind === "reset" || change.kind === "append") timeline.invalidate();
   if (change.kind !== "none") requestFrame();

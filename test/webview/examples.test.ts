@@ -10,6 +10,7 @@ import {
   panelDebug,
   posted,
   recordExample,
+  savedState,
   screenshot,
   send,
   snapshot,
@@ -227,4 +228,43 @@ test("sixty processes: the lanes scroll, and clicking a lane's name selects its 
   await screenshot(page, "sixty-processes-dark");
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("hidden and shown again: the same run comes back collapsed and zoomed as it was", async () => {
+  const events = traces.get("lock")!;
+  const first = await openPanel(harness);
+  await send(first.page, snapshot(events, "/work/examples/lock.ts"));
+  await waitForFrame(first.page, 0);
+  await first.page.locator(".timeline-canvas").focus();
+  await first.page.keyboard.press("+");
+  await first.page.keyboard.press("+");
+  await first.page.getByRole("treeitem").first().click();
+  await first.page.keyboard.press("ArrowLeft");
+  // The panel saves its view state at its next frame.
+  await first.page.waitForFunction(() =>
+    JSON.stringify((window as unknown as { state: unknown }).state).includes('"collapsed":[1]'),
+  );
+  const state = await savedState(first.page);
+  const xOf = (page: import("playwright-core").Page): Promise<number> =>
+    page.evaluate(() =>
+      (
+        window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+      ).procscopePanel.timeToX(500e6),
+    );
+  const xBefore = await xOf(first.page);
+  await first.page.close();
+
+  const again = await openPanel(harness, "dark", undefined, state);
+  await send(again.page, snapshot(events, "/work/examples/lock.ts"));
+  await waitForFrame(again.page, 0);
+  assert.equal(await again.page.getByRole("treeitem").count(), 1, "still collapsed");
+  const xAfter = await xOf(again.page);
+  assert.equal(Math.round(xAfter), Math.round(xBefore), "still zoomed where it was");
+  // Another run starts fresh.
+  const frames = (await panelDebug(again.page)).frames;
+  await send(again.page, snapshot(traces.get("queue")!, "/work/examples/queue.ts"));
+  await waitForFrame(again.page, frames);
+  assert.equal(await again.page.getByRole("treeitem").count(), 2);
+  assert.deepEqual(again.errors, []);
+  await again.page.close();
 });

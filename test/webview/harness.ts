@@ -102,6 +102,8 @@ export async function startHarness(): Promise<Harness> {
 interface HarnessWindow {
   procscopePanel: PanelDebug;
   posted: FromWebviewMessage[];
+  /** The panel's saved view state (`setState`). */
+  state: unknown;
 }
 
 /** A fresh page with the panel loaded; `errors` collects page errors and CSP reports. */
@@ -111,6 +113,8 @@ export async function openPanel(
   harness: Harness,
   theme: ThemeKind = "dark",
   size = { width: 1400, height: 900 },
+  /** What `getState()` returns, as VS Code keeps it for a panel shown again. */
+  savedState?: unknown,
 ): Promise<{ page: Page; errors: string[] }> {
   const page = await harness.browser.newPage({ viewport: size });
   const errors: string[] = [];
@@ -119,15 +123,18 @@ export async function openPanel(
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
-  await page.addInitScript(() => {
+  await page.addInitScript((initial) => {
     const target = window as unknown as HarnessWindow & { acquireVsCodeApi: () => unknown };
     target.posted = [];
+    target.state = initial;
     target.acquireVsCodeApi = () => ({
       postMessage: (message: FromWebviewMessage) => target.posted.push(message),
-      getState: () => undefined,
-      setState: () => undefined,
+      getState: () => target.state,
+      setState: (state: unknown) => {
+        target.state = state;
+      },
     });
-  });
+  }, savedState);
   await page.goto(`${harness.origin}/?theme=${theme}`);
   await page.waitForFunction(() => "procscopePanel" in window);
   return { page, errors };
@@ -149,6 +156,10 @@ export async function panelDebug(page: Page): Promise<PanelDebug> {
       tableTimes: [...panel.tableTimes],
     };
   });
+}
+
+export async function savedState(page: Page): Promise<unknown> {
+  return page.evaluate(() => (window as unknown as HarnessWindow).state);
 }
 
 export async function posted(page: Page): Promise<FromWebviewMessage[]> {

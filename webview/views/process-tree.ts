@@ -79,6 +79,17 @@ export class ProcessTreeView {
     this.element.replaceChildren();
   }
 
+  /** Collapsed processes, to be remembered. */
+  collapsedProcesses(): number[] {
+    return [...this.collapsed];
+  }
+
+  /** Puts back remembered collapsing and selection (before the next update). */
+  restore(collapsed: readonly number[], selected: number | null): void {
+    for (const process of collapsed) this.collapsed.add(process);
+    this.selected = selected;
+  }
+
   update(): void {
     const tree = this.store.model.tree();
     this.element.classList.toggle("has-resources", this.store.resources.series.size > 0);
