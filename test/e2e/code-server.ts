@@ -37,11 +37,22 @@ export function packageExtension(out: string): string {
   return out;
 }
 
+/** code-server without an extension gallery: it would query one on the internet. */
+function offlineEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: "" }) };
+}
+
 export function installExtension(entry: string, vsix: string, extensionsDir: string): void {
   const result = spawnSync(
     process.execPath,
     [entry, "--extensions-dir", extensionsDir, "--install-extension", vsix],
-    { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+    {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 120_000,
+      env: offlineEnv(),
+    },
   );
   if (result.status !== 0) {
     throw new Error(`--install-extension failed:\n${result.stdout}\n${result.stderr}`);
@@ -90,7 +101,7 @@ export async function startCodeServer(options: {
       "--disable-update-check",
     ],
     // Its own process group, so that stopping it also stops the extension host and its runs.
-    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: root, detached: true, stdio: ["ignore", "pipe", "pipe"], env: offlineEnv() },
   );
   const collect = (chunk: Buffer): void => {
     output += chunk.toString("utf8");

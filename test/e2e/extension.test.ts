@@ -31,6 +31,25 @@ import {
   screenshots,
 } from "./workbench";
 
+/** Polls `probe` until it returns a value (20 s at most). */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  for (let tries = 0; tries < 80; tries++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("timed out");
+}
+
+/** Whether `pid` is a live process (a zombie waiting for init to reap it is not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 let server: CodeServer;
 let browser: Browser;
 let trusted: string;
@@ -52,6 +71,15 @@ before(async () => {
       "update.showReleaseNotes": false,
       "workbench.tips.enabled": false,
       "git.openRepositoryInParentFolders": "never",
+      "editor.accessibilitySupport": "on",
+      // Nothing reaches for the network: these machines reach only the npm registry.
+      "telemetry.telemetryLevel": "off",
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "update.mode": "none",
+      "workbench.enableExperiments": false,
+      "npm.fetchOnlinePackageInfo": false,
+      "typescript.disableAutomaticTypeAcquisition": true,
     }),
   );
   trusted = freshDir("workspace-trusted");
@@ -101,6 +129,60 @@ describe("in a trusted workspace", () => {
         texts.some((text) => text.includes("Process-1")),
         texts.join(" | "),
       );
+      // The program's output, in the run's terminal, under the name of the process that
+      // printed it (xterm draws on a canvas; with screen reader support on, as set above, it
+      // also keeps its rows as text).
+      const terminal = page.locator(".terminal-wrapper .xterm-accessibility-tree");
+      await terminal.getByText("exited with code 0").first().waitFor({ timeout: 30_000 });
+      assert.match(await terminal.innerText(), /P1 MainProcess\s+\| \[ 42, null, 'hello' \]/);
+    });
+  });
+
+  test("shows the run in the status bar and stops every process of it", async () => {
+    await screenshotOnFailure(page, "stop", async () => {
+      fs.writeFileSync(
+        path.join(trusted, "forever.ts"),
+        [
+          'import { Process, main } from "procscope";',
+          "export async function spin(): Promise<void> {",
+          "  await new Promise(() => setInterval(() => undefined, 1000));",
+          "}",
+          "main(async () => {",
+          '  await new Process({ target: spin, name: "spinner" }).start().join();',
+          "});",
+          "",
+        ].join("\n"),
+      );
+      await quickOpen(page, "forever.ts");
+      await page.locator(".tab", { hasText: "forever.ts" }).first().waitFor({ timeout: 20_000 });
+      await runCommand(page, "Procscope: Run File");
+      const panel = await frameWith(page, '[role="treeitem"]', 60_000);
+      await panel
+        .locator('[role="treeitem"]', { hasText: "spinner" })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      // Refreshed twice a second: the root and the spinner alive.
+      const status = page.locator(".statusbar-item", { hasText: /\d+ alive/ }).first();
+      await page
+        .locator(".statusbar-item", { hasText: /2 alive · [\d.k]+ ev\/s/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await screenshot(page, "running-status-bar");
+
+      await runCommand(page, "Procscope: Stop Run");
+      const traces = path.join(trusted, ".procscope");
+      const trace = await waitFor(() =>
+        fs.readdirSync(traces).find((name) => name.startsWith("forever-")),
+      );
+      await status.waitFor({ state: "detached", timeout: 10_000 });
+      const pids = fs
+        .readFileSync(path.join(traces, trace), "utf8")
+        .split("\n")
+        .filter((line) => line.includes('"process.start"'))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid);
+      assert.equal(pids.length, 2, "the root and the spinner started");
+      for (const pid of pids) assert.ok(!running(pid), `pid ${pid} is gone`);
+      await screenshot(page, "stopped");
     });
   });
 
@@ -129,7 +211,7 @@ describe("in a trusted workspace", () => {
     await screenshotOnFailure(page, "saved-trace", async () => {
       const saved = fs
         .readdirSync(path.join(trusted, ".procscope"))
-        .find((name) => name.endsWith(".pstrace"));
+        .find((name) => name.startsWith("queue-") && name.endsWith(".pstrace"));
       assert.ok(saved, "the run saved its trace in .procscope/");
       fs.copyFileSync(
         path.join(trusted, ".procscope", saved),

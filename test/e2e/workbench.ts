@@ -41,15 +41,26 @@ export async function answerTrust(page: Page, trust: boolean): Promise<void> {
   await button.waitFor({ state: "detached", timeout: 10_000 });
 }
 
-/** Runs a command by its palette title ("Procscope: Run File"). */
+/**
+ * Runs a command by its palette title ("Procscope: Run File"). On a busy machine the
+ * extension's commands may take a while to be registered, so a miss is retried.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press("Control+Shift+P");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ timeout: 10_000 });
-  await input.fill(`>${title}`);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await input.press("Enter");
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Control+Shift+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 15_000 });
+      await input.press("Enter");
+      return;
+    } catch (error) {
+      await input.press("Escape");
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /** Picks an item from an open quick pick by typing its label. */
