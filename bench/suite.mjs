@@ -20,6 +20,10 @@ const SIZES = {
     pythonContended: 1_000_000,
     handoff: 2000,
     pythonHandoff: 10_000,
+    // The procscope code paths of a run (in the program, the hub, a manager) run at about
+    // half speed for their first few thousand operations, until V8 has optimized them: the
+    // latency rows measure after a warm-up of this many operations (the same for Python).
+    warmUp: 3000,
     value: 2000,
     pythonValue: 1_000_000,
     poolTasks: 100_000,
@@ -42,6 +46,7 @@ const SIZES = {
     pythonContended: 100_000,
     handoff: 200,
     pythonHandoff: 1000,
+    warmUp: 300,
     value: 200,
     pythonValue: 100_000,
     poolTasks: 10_000,
@@ -326,25 +331,31 @@ export function buildSuite(quick, procscopeRun) {
         "letting go; a handoff is the time from one process calling `release()` to the " +
         "other's `acquire()` returning (each side reads the one system-wide monotonic clock; " +
         `${(2 * n.handoff).toLocaleString("en")} handoffs, Python: ` +
-        `${(2 * n.pythonHandoff).toLocaleString("en")}, after 400 warm-up ones). procscope: one ` +
+        `${(2 * n.pythonHandoff).toLocaleString("en")}, after ${(2 * n.warmUp).toLocaleString("en")} ` +
+        "warm-up ones). procscope: one " +
         "`Lock`, which the hub grants in request order, so the two strictly alternate. Python: " +
         "a `Lock` does not alternate (the releasing process takes it again at once), so a pair " +
         "of `Lock`s used as binary semaphores, each released by the other process. The two " +
         "reference rows are round trips (two hops each), the issue's yardstick: a procscope " +
         `\`Pipe\` ping-pong (${n.handoff.toLocaleString("en")}) and a raw Unix socket between ` +
-        `two Node processes (${n.pythonHandoff.toLocaleString("en")}).`,
+        `two Node processes (${n.pythonHandoff.toLocaleString("en")}), after the same warm-up.`,
       cases: [
-        ...procscopeCases("lock-handoff", "handoff.ts", ["lock", s(n.handoff)], procscopeRun),
+        ...procscopeCases(
+          "lock-handoff",
+          "handoff.ts",
+          ["lock", s(n.handoff), s(n.warmUp)],
+          procscopeRun,
+        ),
         {
           id: "lock-handoff:python",
           label: "Python, pair of `multiprocessing.Lock`s",
           short: "Python",
-          ...python("handoff.py", ["lock", s(n.pythonHandoff)]),
+          ...python("handoff.py", ["lock", s(n.pythonHandoff), s(n.warmUp)]),
         },
         ...procscopeCases(
           "lock-handoff:pipe",
           "pipe.ts",
-          ["pingpong", s(n.handoff)],
+          ["pingpong", s(n.handoff), s(n.warmUp)],
           procscopeRun,
         ).map((row) => ({
           ...row,
@@ -356,7 +367,7 @@ export function buildSuite(quick, procscopeRun) {
           id: "lock-handoff:socket",
           label: "reference: raw Unix socket round trip, Node ↔ Node",
           short: "raw socket round trip",
-          ...node("unix-pingpong.mjs", [s(n.pythonHandoff)]),
+          ...node("unix-pingpong.mjs", [s(n.pythonHandoff), s(n.warmUp)]),
           alias: ROUND_TRIP_ALIAS,
         },
       ],
@@ -386,21 +397,27 @@ export function buildSuite(quick, procscopeRun) {
         "other waits on, then waits on the other event; a hop is the time from `set()` to the " +
         "other's `wait()` returning, which then `clear()`s its event and sets the other (" +
         `${(2 * n.handoff).toLocaleString("en")} hops, Python ` +
-        `\`multiprocessing.Event\`: ${(2 * n.pythonHandoff).toLocaleString("en")}, after 400 ` +
-        "warm-up ones). The raw socket round trip is the same reference as above.",
+        `\`multiprocessing.Event\`: ${(2 * n.pythonHandoff).toLocaleString("en")}, after ` +
+        `${(2 * n.warmUp).toLocaleString("en")} warm-up ones). The raw socket round trip is the ` +
+        "same reference as above.",
       cases: [
-        ...procscopeCases("event-wake", "handoff.ts", ["event", s(n.handoff)], procscopeRun),
+        ...procscopeCases(
+          "event-wake",
+          "handoff.ts",
+          ["event", s(n.handoff), s(n.warmUp)],
+          procscopeRun,
+        ),
         {
           id: "event-wake:python",
           label: "Python `multiprocessing.Event`",
           short: "Python",
-          ...python("handoff.py", ["event", s(n.pythonHandoff)]),
+          ...python("handoff.py", ["event", s(n.pythonHandoff), s(n.warmUp)]),
         },
         {
           id: "event-wake:socket",
           label: "reference: raw Unix socket round trip, Node ↔ Node",
           short: "raw socket round trip",
-          ...node("unix-pingpong.mjs", [s(n.pythonHandoff)]),
+          ...node("unix-pingpong.mjs", [s(n.pythonHandoff), s(n.warmUp)]),
           alias: ROUND_TRIP_ALIAS,
         },
       ],
@@ -420,14 +437,15 @@ export function buildSuite(quick, procscopeRun) {
         "another: procscope `await v.withLock(async () => v.set((await v.get()) + 1))`, " +
         "Python `with v.get_lock(): v.value += 1` " +
         `(${n.value.toLocaleString("en")} increments; Python: ` +
-        `${n.pythonValue.toLocaleString("en")}; after 100 warm-up ones), timed in the child.`,
+        `${n.pythonValue.toLocaleString("en")}; after ${n.warmUp.toLocaleString("en")} warm-up ` +
+        "ones), timed in the child.",
       cases: [
-        ...procscopeCases("value-increments", "value.ts", [s(n.value)], procscopeRun),
+        ...procscopeCases("value-increments", "value.ts", [s(n.value), s(n.warmUp)], procscopeRun),
         {
           id: "value-increments:python",
           label: "Python `multiprocessing.Value('i')` with `get_lock()`",
           short: "Python",
-          ...python("value.py", [s(n.pythonValue)]),
+          ...python("value.py", [s(n.pythonValue), s(n.warmUp)]),
         },
       ],
       metrics: [
@@ -524,15 +542,21 @@ export function buildSuite(quick, procscopeRun) {
       description:
         "`await pool.applyAsync(inc, [i]).get()` (Python: `pool.apply_async(inc, (i,)).get()`) " +
         `one after another, ${n.apply.toLocaleString("en")} times (Python: ` +
-        `${n.pythonApply.toLocaleString("en")}) after 200 warm-up calls, on a pool of 2 ` +
+        `${n.pythonApply.toLocaleString("en")}) after ${n.warmUp.toLocaleString("en")} warm-up ` +
+        "calls, on a pool of 2 " +
         "workers: from submitting the task to holding its result.",
       cases: [
-        ...procscopeCases("pool-apply", "pool.ts", ["apply", s(n.apply)], procscopeRun),
+        ...procscopeCases(
+          "pool-apply",
+          "pool.ts",
+          ["apply", s(n.apply), s(n.warmUp)],
+          procscopeRun,
+        ),
         {
           id: "pool-apply:python",
           label: "Python `Pool(2).apply_async(...).get()`",
           short: "Python",
-          ...python("pool.py", ["apply", s(n.pythonApply)]),
+          ...python("pool.py", ["apply", s(n.pythonApply), s(n.warmUp)]),
         },
       ],
       metrics: [
@@ -560,14 +584,20 @@ export function buildSuite(quick, procscopeRun) {
         `${n.managerOps.toLocaleString("en")} \`await d.set(i, i)\`, then as many ` +
         "`await d.get(i)`, on a `manager.dict()`, one call after another (Python: " +
         `${n.pythonManagerOps.toLocaleString("en")} \`d[i] = i\`, then \`d[i]\`, on ` +
-        "`Manager().dict()`), after 100 warm-up sets; each phase timed in the child.",
+        `\`Manager().dict()\`), after ${n.warmUp.toLocaleString("en")} warm-up sets and as ` +
+        "many gets of other keys; each phase timed in the child.",
       cases: [
-        ...procscopeCases("manager-dict", "manager.ts", [s(n.managerOps)], procscopeRun),
+        ...procscopeCases(
+          "manager-dict",
+          "manager.ts",
+          [s(n.managerOps), s(n.warmUp)],
+          procscopeRun,
+        ),
         {
           id: "manager-dict:python",
           label: "Python `multiprocessing.Manager().dict()`",
           short: "Python",
-          ...python("manager.py", [s(n.pythonManagerOps)]),
+          ...python("manager.py", [s(n.pythonManagerOps), s(n.warmUp)]),
         },
       ],
       metrics: [

@@ -31,7 +31,9 @@ export function summarize(runs, key) {
 export function formatValue(value, unit) {
   const three = (x) => Number(x.toPrecision(3)).toLocaleString("en");
   if (unit.endsWith("/s") && unit !== "MB/s") {
-    if (value >= 1e6) return `${three(value / 1e6)}M`;
+    // 999,600 rounds to 1,000k: say 1M.
+    if (value >= 1e6 || Number((value / 1e3).toPrecision(3)) >= 1000)
+      return `${three(value / 1e6)}M`;
     if (value >= 1e4) return `${three(value / 1e3)}k`;
   }
   return value >= 1000 ? Math.round(value).toLocaleString("en") : three(value);

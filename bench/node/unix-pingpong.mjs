@@ -1,6 +1,6 @@
 // Round trip over a raw Unix socket between two Node processes: what Node itself costs per
 // hop, with no broker in between. The parent sends an 8-byte number, the child echoes it.
-// Usage: unix-pingpong.mjs COUNT (after 200 warm-up round trips)
+// Usage: unix-pingpong.mjs COUNT [WARM_UP] (WARM_UP round trips first, default 200)
 import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -10,8 +10,8 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { emit, intArg, median, nowNs } from "./common.mjs";
 
-const WARM_UP_ROUND_TRIPS = 200;
 const MESSAGE_BYTES = 8;
+// The child is started as `unix-pingpong.mjs COUNT child SOCKET`.
 const [countText, role, socketPath] = process.argv.slice(2);
 
 /** Calls `onMessage` with each whole 8-byte message read from `socket`. */
@@ -41,6 +41,7 @@ if (role === "child") {
   });
 } else {
   const count = intArg(0, 5000);
+  const warmUp = intArg(1, 200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pingpong-"));
   const where = path.join(dir, "s.sock");
   const server = net.createServer();
@@ -56,10 +57,10 @@ if (role === "child") {
     readMessages(socket, (value) => {
       const receivedNs = nowNs();
       if (value !== next) throw new Error("wrong echo");
-      if (next >= WARM_UP_ROUND_TRIPS) roundTrips.push((receivedNs - sentNs) / 1e3);
+      if (next >= warmUp) roundTrips.push((receivedNs - sentNs) / 1e3);
       next++;
-      if (next === WARM_UP_ROUND_TRIPS) startedNs = receivedNs;
-      if (next === WARM_UP_ROUND_TRIPS + count) {
+      if (next === warmUp) startedNs = receivedNs;
+      if (next === warmUp + count) {
         resolve(receivedNs);
         return;
       }

@@ -1,5 +1,5 @@
 /**
- * Handoff latency between two processes: `-- lock COUNT` or `-- event COUNT`.
+ * Handoff latency between two processes: `-- lock|event COUNT WARM_UP`.
  *
  * lock: parent and child take turns holding one Lock. The hub grants a lock in request
  * order and each side asks again right after letting go (the release and the next request
@@ -11,12 +11,12 @@
  *
  * Each side reads the clock (CLOCK_MONOTONIC, one clock for all processes) before letting
  * go and after being woken; the child sends its readings at the end, outside the timing.
- * COUNT round trips (2 × COUNT hops) after 200 warm-up round trips.
+ * COUNT round trips (2 × COUNT hops) after WARM_UP round trips (each process's code paths
+ * take a few thousand operations to reach their steady speed).
  */
 import { Event, Lock, Process, Queue, main } from "procscope";
 import { emit, handoffResult, intArg, nowNs, stringArg, type HandoffNotes } from "./common";
 
-const WARM_UP_ROUND_TRIPS = 200;
 /** Long enough for the child to report ready and block before the first handoff. */
 const CHILD_BLOCKS_MS = 100;
 
@@ -104,7 +104,8 @@ async function eventPingPong(toParent: Queue<Report>, rounds: number): Promise<S
 main(async () => {
   const mode = stringArg(0, "lock");
   const count = intArg(1, 2000);
-  const rounds = WARM_UP_ROUND_TRIPS + count;
+  const warmUp = intArg(2, 2000);
+  const rounds = warmUp + count;
   const toParent = new Queue<Report>();
   let side: Side;
   if (mode === "lock") side = await lockPingPong(toParent, rounds);
@@ -112,5 +113,5 @@ main(async () => {
   else throw new Error(`unknown mode ${mode}`);
   const childNotes = (await toParent.get()) as HandoffNotes;
   await side.child.join();
-  emit({ bench: `handoff-${mode}`, ...handoffResult(side.mine, childNotes, WARM_UP_ROUND_TRIPS) });
+  emit({ bench: `handoff-${mode}`, ...handoffResult(side.mine, childNotes, warmUp) });
 });

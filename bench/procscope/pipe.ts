@@ -1,14 +1,14 @@
 /**
  * Pipe benchmarks: `-- stream COUNT` sends COUNT messages `[i, null, "hello"]` one way,
- * child → parent; `-- pingpong COUNT` bounces a number COUNT times between parent and
- * child (after a warm-up) and reports the mean round trip.
+ * child → parent; `-- pingpong COUNT [WARM_UP]` bounces a number COUNT times between parent
+ * and child (after WARM_UP round trips, default 200) and reports the mean round trip.
  */
 import { Connection, Pipe, Process, main } from "procscope";
 import { emit, intArg, median, nowNs, stringArg, throughput, type EndMarker } from "./common";
 
 type Message = [number, null, string] | EndMarker;
 
-const WARM_UP_ROUND_TRIPS = 200;
+const DEFAULT_WARM_UP_ROUND_TRIPS = 200;
 
 export function stream(conn: Connection<Message>, count: number): void {
   const startedNs = nowNs();
@@ -37,14 +37,14 @@ async function measureStream(count: number): Promise<void> {
   emit({ bench: "pipe-stream", ...result });
 }
 
-async function measurePingPong(count: number): Promise<void> {
+async function measurePingPong(count: number, warmUp: number): Promise<void> {
   const [here, there] = Pipe<number | null>();
   const child = new Process({ target: echo, args: [there] }).start();
   // Mean and median both: on a shared machine a few round trips stall for milliseconds
   // while a process waits for a CPU, which moves the mean far more than the median.
   const roundTrips: number[] = [];
   let startedNs = 0;
-  for (let i = -WARM_UP_ROUND_TRIPS; i < count; i++) {
+  for (let i = -warmUp; i < count; i++) {
     const sentNs = nowNs();
     if (i === 0) startedNs = sentNs;
     here.send(i);
@@ -67,6 +67,7 @@ main(async () => {
   const mode = stringArg(0, "stream");
   const count = intArg(1, 200_000);
   if (mode === "stream") await measureStream(count);
-  else if (mode === "pingpong") await measurePingPong(count);
-  else throw new Error(`unknown mode ${mode}`);
+  else if (mode === "pingpong") {
+    await measurePingPong(count, intArg(2, DEFAULT_WARM_UP_ROUND_TRIPS));
+  } else throw new Error(`unknown mode ${mode}`);
 });

@@ -3,14 +3,13 @@
  *
  *   -- map COUNT CHUNKSIZE|default ROUNDS   `pool.map(inc, items, chunksize)` of COUNT
  *       trivial tasks, ROUNDS times; tasks per second, median over the rounds
- *   -- apply COUNT                          COUNT `await pool.applyAsync(inc, [i]).get()`
- *       one after another (after 200 warm-up calls); the round trip, median and mean
+ *   -- apply COUNT WARM_UP                  COUNT `await pool.applyAsync(inc, [i]).get()`
+ *       one after another (after WARM_UP calls); the round trip, median and mean
  */
 import { Pool, main } from "procscope";
 import { emit, intArg, median, nowNs, stringArg } from "./common";
 
 const WORKERS = 2;
-const WARM_UP_CALLS = 200;
 
 /** The trivial task. */
 export function inc(x: number): number {
@@ -40,10 +39,10 @@ async function measureMap(pool: Pool, count: number, chunkText: string, rounds: 
   });
 }
 
-async function measureApply(pool: Pool, count: number) {
+async function measureApply(pool: Pool, count: number, warmUp: number) {
   const roundTrips: number[] = [];
   let startedNs = 0;
-  for (let i = -WARM_UP_CALLS; i < count; i++) {
+  for (let i = -warmUp; i < count; i++) {
     const sentNs = nowNs();
     if (i === 0) startedNs = sentNs;
     if ((await pool.applyAsync(inc, [i]).get()) !== i + 1) throw new Error("wrong result");
@@ -64,7 +63,7 @@ main(async () => {
   const count = intArg(1, 100_000);
   const pool = new Pool(WORKERS);
   if (mode === "map") await measureMap(pool, count, stringArg(2, "default"), intArg(3, 1));
-  else if (mode === "apply") await measureApply(pool, count);
+  else if (mode === "apply") await measureApply(pool, count, intArg(2, 3000));
   else throw new Error(`unknown mode ${mode}`);
   pool.close();
   await pool.join();

@@ -1,12 +1,10 @@
 /**
- * Value increments under its lock, from one child: `-- COUNT`. The child runs
- * `await v.withLock(async () => v.set(await v.get() + 1))` COUNT times (after 100 warm-up
+ * Value increments under its lock, from one child: `-- COUNT WARM_UP`. The child runs
+ * `await v.withLock(async () => v.set(await v.get() + 1))` COUNT times (after WARM_UP
  * increments) and reports when it began and ended; the parent checks the final value.
  */
 import { Process, Queue, Value, main } from "procscope";
 import { emit, intArg, nowNs } from "./common";
-
-const WARM_UP = 100;
 
 interface Window {
   startedNs: number;
@@ -19,8 +17,13 @@ async function increments(v: Value<number>, count: number): Promise<void> {
   }
 }
 
-export async function incrementer(v: Value<number>, count: number, report: Queue<Window>) {
-  await increments(v, WARM_UP);
+export async function incrementer(
+  v: Value<number>,
+  count: number,
+  warmUp: number,
+  report: Queue<Window>,
+) {
+  await increments(v, warmUp);
   const startedNs = nowNs();
   await increments(v, count);
   await report.put({ startedNs, endedNs: nowNs() });
@@ -28,14 +31,14 @@ export async function incrementer(v: Value<number>, count: number, report: Queue
 
 main(async () => {
   const count = intArg(0, 2000);
+  const warmUp = intArg(1, 3000);
   const v = new Value("i", 0);
   const report = new Queue<Window>();
-  const child = new Process({ target: incrementer, args: [v, count, report] }).start();
+  const child = new Process({ target: incrementer, args: [v, count, warmUp, report] }).start();
   const { startedNs, endedNs } = await report.get();
   await child.join();
   const final = await v.get();
-  if (final !== WARM_UP + count)
-    throw new Error(`final value ${final}, expected ${WARM_UP + count}`);
+  if (final !== warmUp + count) throw new Error(`final value ${final}, expected ${warmUp + count}`);
   const seconds = (endedNs - startedNs) / 1e9;
   emit({
     bench: "value-increments",

@@ -1,4 +1,4 @@
-"""Handoff latency between two processes. Usage: handoff.py lock|event COUNT.
+"""Handoff latency between two processes. Usage: handoff.py lock|event COUNT WARM_UP.
 
 lock: a multiprocessing.Lock does not alternate between two processes that both loop on it
 (the releasing process takes it again at once), so the ping-pong uses a pair of Locks as
@@ -9,14 +9,13 @@ event: a ping-pong through a pair of Events; a hop is the time from one process 
 set() to the other's wait() returning.
 
 Each side reads the clock before letting go and after being woken; the child sends its
-readings at the end, outside the timing. COUNT round trips (2 x COUNT hops) after 200
-warm-up round trips."""
+readings at the end, outside the timing. COUNT round trips (2 x COUNT hops) after WARM_UP
+round trips."""
 
 import time
 
 from benchlib import CTX, arg, emit, handoff_result, int_arg, now_ns
 
-WARM_UP_ROUND_TRIPS = 200
 # Long enough for the child to report ready and block before the first handoff.
 CHILD_BLOCKS_SECONDS = 0.1
 
@@ -81,7 +80,8 @@ def event_ping_pong(reports, rounds):
 def main():
     mode = arg(0, "lock")
     count = int_arg(1, 20_000)
-    rounds = WARM_UP_ROUND_TRIPS + count
+    warm_up = int_arg(2, 2000)
+    rounds = warm_up + count
     reports = CTX.Queue()
     if mode == "lock":
         child, mine = lock_ping_pong(reports, rounds)
@@ -91,7 +91,7 @@ def main():
         raise SystemExit(f"unknown mode {mode}")
     theirs = reports.get()
     child.join()
-    emit({"bench": f"handoff-{mode}", **handoff_result(mine, theirs, WARM_UP_ROUND_TRIPS)})
+    emit({"bench": f"handoff-{mode}", **handoff_result(mine, theirs, warm_up)})
 
 
 if __name__ == "__main__":

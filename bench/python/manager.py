@@ -1,15 +1,14 @@
-"""Manager dict from a child. Usage: manager.py COUNT. The child does COUNT `d[i] = i` and
-then COUNT `d[i]` on a `manager.dict()`, one after another (after 100 warm-up sets),
-timing each phase; the parent checks the dict's size."""
+"""Manager dict from a child. Usage: manager.py COUNT WARM_UP. The child does COUNT
+`d[i] = i` and then COUNT `d[i]` on a `manager.dict()`, one after another (after WARM_UP
+sets and as many gets of other keys), timing each phase; the parent checks the dict's size."""
 
 from benchlib import CTX, emit, int_arg, now_ns
 
-WARM_UP = 100
-
-
-def dict_user(d, count, report):
-    for i in range(WARM_UP):
+def dict_user(d, count, warm_up, report):
+    for i in range(warm_up):
         d[-1 - i] = i
+    for i in range(warm_up):
+        d[-1 - i]
     set_started_ns = now_ns()
     for i in range(count):
         d[i] = i
@@ -23,15 +22,16 @@ def dict_user(d, count, report):
 
 def main():
     count = int_arg(0, 20_000)
+    warm_up = int_arg(1, 3000)
     with CTX.Manager() as manager:
         d = manager.dict()
         report = CTX.Queue()
-        child = CTX.Process(target=dict_user, args=(d, count, report))
+        child = CTX.Process(target=dict_user, args=(d, count, warm_up, report))
         child.start()
         set_seconds, get_seconds = report.get()
         child.join()
-        if len(d) != WARM_UP + count:
-            raise SystemExit(f"dict has {len(d)} keys, expected {WARM_UP + count}")
+        if len(d) != warm_up + count:
+            raise SystemExit(f"dict has {len(d)} keys, expected {warm_up + count}")
     emit(
         {
             "bench": "manager-dict",

@@ -2,13 +2,12 @@
 
     pool.py map COUNT CHUNKSIZE|default ROUNDS   pool.map(inc, items, chunksize) of COUNT
         trivial tasks, ROUNDS times; tasks per second, median over the rounds
-    pool.py apply COUNT                          COUNT pool.apply_async(inc, (i,)).get()
-        one after another (after 200 warm-up calls); the round trip, median and mean"""
+    pool.py apply COUNT WARM_UP                  COUNT pool.apply_async(inc, (i,)).get()
+        one after another (after WARM_UP calls); the round trip, median and mean"""
 
 from benchlib import CTX, arg, emit, int_arg, median, now_ns
 
 WORKERS = 2
-WARM_UP_CALLS = 200
 
 
 def inc(x):
@@ -41,10 +40,10 @@ def measure_map(pool, count, chunk_text, rounds):
     )
 
 
-def measure_apply(pool, count):
+def measure_apply(pool, count, warm_up):
     round_trips = []
     started_ns = 0
-    for i in range(-WARM_UP_CALLS, count):
+    for i in range(-warm_up, count):
         sent_ns = now_ns()
         if i == 0:
             started_ns = sent_ns
@@ -71,7 +70,7 @@ def main():
         if mode == "map":
             measure_map(pool, count, arg(2, "default"), int_arg(3, 1))
         elif mode == "apply":
-            measure_apply(pool, count)
+            measure_apply(pool, count, int_arg(2, 3000))
         else:
             raise SystemExit(f"unknown mode {mode}")
 

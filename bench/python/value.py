@@ -1,11 +1,8 @@
-"""Value('i') increments under its lock, from one child. Usage: value.py COUNT. The child
-runs `with v.get_lock(): v.value += 1` COUNT times (after 100 warm-up increments) and
+"""Value('i') increments under its lock, from one child. Usage: value.py COUNT WARM_UP. The
+child runs `with v.get_lock(): v.value += 1` COUNT times (after WARM_UP increments) and
 reports when it began and ended; the parent checks the final value."""
 
 from benchlib import CTX, emit, int_arg, now_ns
-
-WARM_UP = 100
-
 
 def increments(v, count):
     for _ in range(count):
@@ -13,8 +10,8 @@ def increments(v, count):
             v.value += 1
 
 
-def incrementer(v, count, report):
-    increments(v, WARM_UP)
+def incrementer(v, count, warm_up, report):
+    increments(v, warm_up)
     started_ns = now_ns()
     increments(v, count)
     report.put((started_ns, now_ns()))
@@ -22,14 +19,15 @@ def incrementer(v, count, report):
 
 def main():
     count = int_arg(0, 200_000)
+    warm_up = int_arg(1, 3000)
     v = CTX.Value("i", 0)
     report = CTX.Queue()
-    child = CTX.Process(target=incrementer, args=(v, count, report))
+    child = CTX.Process(target=incrementer, args=(v, count, warm_up, report))
     child.start()
     started_ns, ended_ns = report.get()
     child.join()
-    if v.value != WARM_UP + count:
-        raise SystemExit(f"final value {v.value}, expected {WARM_UP + count}")
+    if v.value != warm_up + count:
+        raise SystemExit(f"final value {v.value}, expected {warm_up + count}")
     seconds = (ended_ns - started_ns) / 1e9
     emit(
         {
