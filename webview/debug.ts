@@ -39,7 +39,7 @@ export interface PanelDebug {
   themeKind: string;
   themeBackground: string;
   /** Lock rows, queue rows and warnings in the tables. */
-  counts: { locks: number; queues: number; warnings: number; processes: number };
+  counts: { locks: number; queues: number; warnings: number; processes: number; events: number };
   /** Where a time and a process's lane are on the timeline, in CSS pixels from its corner. */
   timeToX(t: number): number;
   laneMiddle(p: number): number;

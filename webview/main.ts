@@ -105,7 +105,7 @@ const debug: PanelDebug = {
   tableTimes: [],
   themeKind: "",
   themeBackground: "",
-  counts: { locks: 0, queues: 0, warnings: 0, processes: 0 },
+  counts: { locks: 0, queues: 0, warnings: 0, processes: 0, events: 0 },
   timeToX: (t) => timeline.geometry().timeToX(t),
   laneMiddle: (p) => timeline.geometry().laneMiddle(p),
 };
@@ -138,6 +138,7 @@ function render(): void {
     toolbar.update();
     tree.update();
     debug.counts.processes = tree.visible.length;
+    debug.counts.events = store.events.length;
     timeline.setLanes(tree.visible, tree.selected);
     const live = store.run?.state === "running";
     const due = tablesAt + tableInterval - performance.now();
