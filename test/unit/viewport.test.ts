@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { keyCommand } from "../../webview/timeline/keys";
 import { formatTick, niceStep, ticks } from "../../webview/timeline/ticks";
 import { Viewport } from "../../webview/timeline/viewport";
 
@@ -49,4 +50,13 @@ test("axis ticks fall on round steps and read in the right unit", () => {
   assert.equal(formatTick(1_200_000_000, 200_000_000), "1.2 s");
   assert.equal(formatTick(500_001_000, 1_000), "500.001 ms");
   assert.equal(formatTick(40_000, 10_000), "40 µs");
+});
+
+test("keys of the focused timeline: + and − zoom, arrows pan and scroll, 0 fits", () => {
+  assert.deepEqual(keyCommand("+"), { kind: "zoom", factor: 0.8 });
+  assert.deepEqual(keyCommand("-"), { kind: "zoom", factor: 1.25 });
+  assert.deepEqual(keyCommand("ArrowLeft"), { kind: "pan", fraction: -0.1 });
+  assert.deepEqual(keyCommand("ArrowDown"), { kind: "scroll", lanes: 1 });
+  assert.deepEqual(keyCommand("0"), { kind: "fit" });
+  assert.equal(keyCommand("x"), null);
 });

@@ -17,8 +17,8 @@ import {
 } from "../../src/model/describe";
 import type { SourceLocation } from "../../src/protocol/trace";
 import type { PanelStore } from "../store";
-import type { FrameInput } from "./draw";
-import { arrowStride } from "./draw";
+import type { FrameInput } from "./plot";
+import { arrowStride } from "./draw-links";
 import { geometry } from "./layout";
 
 export interface Hit {

@@ -11,13 +11,14 @@ import { namingFor } from "../naming";
 import type { PanelStore } from "../store";
 import type { Palette } from "../theme";
 import type { FrameStats } from "../debug";
-import { drawBase, type FrameInput } from "./draw";
+import { drawBase } from "./draw";
+import type { FrameInput } from "./plot";
 import { hitTest, type Hit } from "./hit";
 import { geometry, LaneLayout } from "./layout";
+import { makeHatch } from "./hatch";
+import { keyCommand } from "./keys";
+import { drawOverlay } from "./overlay";
 import { Viewport } from "./viewport";
-
-const zoomStep = 1.25;
-const panFraction = 0.1;
 
 export class TimelineView {
   readonly element = element("div", "timeline-body");
@@ -168,56 +169,14 @@ export class TimelineView {
 
   private drawOverlay(): void {
     const context = this.context(this.overlay);
-    const palette = this.palette();
-    context.clearRect(0, 0, this.width, this.height);
-    const hit = this.hit;
-    if (hit) {
-      context.strokeStyle = palette.focus;
-      context.lineWidth = 2;
-      if (hit.kind === "message") {
-        context.beginPath();
-        context.moveTo(hit.x1, hit.y1);
-        context.lineTo(hit.x2, hit.y2);
-        context.stroke();
-      } else {
-        const left = Math.max(hit.x1, geometry.gutterWidth);
-        const right = Math.min(hit.x2, this.width);
-        context.strokeRect(
-          left - 1,
-          hit.y1 - 1,
-          Math.max(2, right - left + 2),
-          hit.y2 - hit.y1 + 2,
-        );
-      }
-    }
-    const pointer = this.pointer;
-    if (pointer && pointer.x >= geometry.gutterWidth) {
-      const x = Math.round(pointer.x) + 0.5;
-      context.strokeStyle = palette.cursor;
-      context.lineWidth = 1;
-      context.beginPath();
-      context.moveTo(x, geometry.axisHeight);
-      context.lineTo(x, this.height);
-      context.stroke();
-      const time = this.viewport.xToTime(
-        pointer.x - geometry.gutterWidth,
-        this.width - geometry.gutterWidth,
-      );
-      const label = formatInstant(time);
-      context.font = palette.font;
-      const labelWidth = context.measureText(label).width + 10;
-      const left = Math.min(x - labelWidth / 2, this.width - labelWidth);
-      context.fillStyle = palette.cursor;
-      context.fillRect(
-        Math.max(geometry.gutterWidth, left),
-        2,
-        labelWidth,
-        geometry.axisHeight - 4,
-      );
-      context.fillStyle = palette.background;
-      context.textBaseline = "middle";
-      context.fillText(label, Math.max(geometry.gutterWidth, left) + 5, geometry.axisHeight / 2);
-    }
+    drawOverlay(context, {
+      hit: this.hit,
+      pointer: this.pointer,
+      palette: this.palette(),
+      viewport: this.viewport,
+      width: this.width,
+      height: this.height,
+    });
     this.showTooltip();
   }
 
@@ -329,80 +288,31 @@ export class TimelineView {
   }
 
   private onKey(event: KeyboardEvent): void {
+    const command = keyCommand(event.key);
+    if (!command) return;
+    event.preventDefault();
     const total = this.store.timeline.end;
     const span = this.viewport.span;
-    switch (event.key) {
-      case "+":
-      case "=":
-        this.zoomBy(1 / zoomStep);
+    switch (command.kind) {
+      case "zoom":
+        this.zoomBy(command.factor);
         break;
-      case "-":
-      case "_":
-        this.zoomBy(zoomStep);
+      case "pan":
+        this.viewport.pan(span * command.fraction, total);
         break;
-      case "ArrowLeft":
-        this.viewport.pan(-span * panFraction, total);
+      case "scroll":
+        this.lanes.scrollTop += command.lanes * geometry.laneHeight;
         break;
-      case "ArrowRight":
-        this.viewport.pan(span * panFraction, total);
-        break;
-      case "ArrowUp":
-        this.lanes.scrollTop -= geometry.laneHeight;
-        break;
-      case "ArrowDown":
-        this.lanes.scrollTop += geometry.laneHeight;
-        break;
-      case "Home":
+      case "start":
         this.viewport.pan(-this.viewport.start, total);
         break;
-      case "End":
+      case "end":
         this.viewport.pan(total - this.viewport.end, total);
         break;
-      case "0":
+      case "fit":
         this.fit();
         break;
-      default:
-        return;
     }
-    event.preventDefault();
     this.invalidate();
   }
-}
-
-/**
- * The look of a lock wait in one tile: the background, a tint of the lock colour and
- * diagonal stripes of it ("hatched"), so that each wait is a single fill.
- */
-function makeHatch(
-  canvas: HTMLCanvasElement,
-  background: string,
-  colour: string,
-): CanvasPattern | null {
-  const ratio = window.devicePixelRatio || 1;
-  const size = Math.round(6 * ratio);
-  const tile = document.createElement("canvas");
-  tile.width = size;
-  tile.height = size;
-  const context = tile.getContext("2d");
-  if (!context) return null;
-  context.fillStyle = background;
-  context.fillRect(0, 0, size, size);
-  context.globalAlpha = 0.3;
-  context.fillStyle = colour;
-  context.fillRect(0, 0, size, size);
-  context.globalAlpha = 1;
-  context.strokeStyle = colour;
-  context.lineWidth = 1.5 * ratio;
-  context.beginPath();
-  context.moveTo(-1, size + 1);
-  context.lineTo(size + 1, -1);
-  context.moveTo(-1, 1);
-  context.lineTo(1, -1);
-  context.moveTo(size - 1, size + 1);
-  context.lineTo(size + 1, size - 1);
-  context.stroke();
-  const pattern = canvas.getContext("2d")?.createPattern(tile, "repeat") ?? null;
-  // The pattern is in device pixels; the drawing context is scaled to CSS pixels.
-  pattern?.setTransform(new DOMMatrix().scale(1 / ratio));
-  return pattern;
 }
