@@ -20,6 +20,8 @@ export class Collector {
   private idleWaiters: Array<() => void> = [];
   /** Frames from a peer that did not present the secret, or that were corrupt. */
   rejected = 0;
+  /** Bytes read from the run so far (progress, for a reader that waits for the end). */
+  received = 0;
 
   constructor(
     readonly socketPath: string,
@@ -45,6 +47,7 @@ export class Collector {
     let authenticated = false;
     this.connections.add(socket);
     socket.on("data", (chunk: Buffer) => {
+      this.received += chunk.length;
       try {
         reader.push(chunk, ({ header, body }) => {
           if (!authenticated) {
@@ -86,6 +89,11 @@ export class Collector {
   /** Hands on the per-message events held back so far. */
   expandDeferred(): void {
     for (const batch of this.deferred.splice(0)) this.onEvents(expandPacked(batch, []));
+  }
+
+  /** Whether no connection is open (the hub has said all it had to say, or never came). */
+  get idle(): boolean {
+    return this.connections.size === 0;
   }
 
   /** Resolves when no connection is open any more, or after `timeoutMs`. */

@@ -47,8 +47,14 @@ export interface LaunchResult {
   error?: Error;
 }
 
-/** How long the hub may take to end the run's other processes and close its connection. */
+/**
+ * How long the hub may go without delivering an event while it ends the run's other
+ * processes and closes its connection. As long as events keep coming (a slow reader, such
+ * as a busy editor, can leave the hub with a long backlog) the wait goes on, up to
+ * HUB_MAX_WAIT_MS; cutting it short would lose those events without counting them.
+ */
 const HUB_GRACE_MS = 3000;
+const HUB_MAX_WAIT_MS = 120_000;
 
 /**
  * Which processes of the run started and which ended, so that those still running when
@@ -179,6 +185,17 @@ export class Launch {
     }
   }
 
+  /** Waits until the hub has closed its connection, for as long as its events keep coming. */
+  private async drainHub(): Promise<void> {
+    const deadline = Date.now() + HUB_MAX_WAIT_MS;
+    for (;;) {
+      const before = this.collector.received;
+      await this.collector.whenIdle(HUB_GRACE_MS);
+      if (this.collector.idle || this.collector.received === before) return;
+      if (Date.now() > deadline) return;
+    }
+  }
+
   private async waitForEnd(): Promise<LaunchResult> {
     const [code, signal, error] = await new Promise<
       [number | null, NodeJS.Signals | null, Error | undefined]
@@ -188,7 +205,7 @@ export class Launch {
     });
     const endedAt = this.now();
     // The hub ends the run's other processes when the root goes, then closes its connection.
-    if (!error) await this.collector.whenIdle(HUB_GRACE_MS);
+    if (!error) await this.drainHub();
     this.signal("SIGKILL");
     this.collector.close();
     this.collector.expandDeferred();
