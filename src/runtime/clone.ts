@@ -36,8 +36,6 @@ export const enum Walk {
   SeenInBatch = 2,
 }
 
-const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
-
 function describe(value: unknown): string {
   if (typeof value === "function") {
     return value.name ? `function ${value.name}` : "an anonymous function";
@@ -76,8 +74,11 @@ export function walkValue(
   message: number,
 ): Walk {
   bulkBytes = 0;
+  segments.length = 0;
+  walkRoot = path;
+  walkWhat = what;
   try {
-    return walk(value, path, what, seen, message);
+    return walk(value, seen, message);
   } catch (error) {
     if (error instanceof RangeError) {
       throw new PicklingError(`cannot ${what} a value nested too deeply (at ${path})`);
@@ -86,18 +87,36 @@ export function walkValue(
   }
 }
 
-function walk(
+/**
+ * Where the walk is, as path segments ("[3]", ".name"): kept as a stack and joined only
+ * when a value is refused, so that walking a large message builds no strings.
+ */
+const segments: string[] = [];
+let walkRoot = "";
+let walkWhat = "";
+
+function here(): string {
+  return walkRoot + segments.join("");
+}
+
+function walkChild(
   value: unknown,
-  path: string,
-  what: string,
+  segment: string,
   seen: Map<object, number>,
   message: number,
 ): Walk {
+  segments.push(segment);
+  const result = walk(value, seen, message);
+  segments.pop();
+  return result;
+}
+
+function walk(value: unknown, seen: Map<object, number>, message: number): Walk {
   if (value === null) return Walk.Plain;
   const type = typeof value;
   if (type !== "object") {
     if (type === "string") bulkBytes += (value as string).length;
-    else if (type === "function" || type === "symbol") refuse(value, path, what);
+    else if (type === "function" || type === "symbol") refuse(value, here(), walkWhat);
     return Walk.Plain;
   }
   const object = value as object;
@@ -108,50 +127,44 @@ function walk(
   let result = Walk.Plain;
   if (Array.isArray(object)) {
     for (let i = 0; i < object.length; i++) {
-      result |= walk(object[i], `${path}[${i}]`, what, seen, message);
+      const item: unknown = object[i];
+      // Primitives need no path and no recursion: the common case of number arrays.
+      if (
+        item === null ||
+        (typeof item !== "object" && typeof item !== "function" && typeof item !== "symbol")
+      ) {
+        if (typeof item === "string") bulkBytes += item.length;
+        continue;
+      }
+      result |= walkChild(item, `[${i}]`, seen, message);
     }
     return result;
   }
   const proto = Object.getPrototypeOf(object) as object | null;
   if (proto === Object.prototype || proto === null) {
     for (const key of Object.keys(object)) {
-      result |= walk(
-        (object as Record<string, unknown>)[key],
-        `${path}.${key}`,
-        what,
-        seen,
-        message,
-      );
+      result |= walkChild((object as Record<string, unknown>)[key], `.${key}`, seen, message);
     }
     return result;
   }
   if (object instanceof Map) {
     for (const [key, entry] of object) {
-      result |= walk(key, `${path}<key>`, what, seen, message);
-      result |= walk(entry, `${path}.get(${String(key)})`, what, seen, message);
+      result |= walkChild(key, "<key>", seen, message);
+      result |= walkChild(entry, `.get(${String(key)})`, seen, message);
     }
     return result;
   }
   if (object instanceof Set) {
-    for (const entry of object) result |= walk(entry, `${path}<entry>`, what, seen, message);
+    for (const entry of object) result |= walkChild(entry, "<entry>", seen, message);
     return result;
   }
-  if (ArrayBuffer.isView(object)) {
-    bulkBytes += object.byteLength;
-    return Walk.Plain;
-  }
-  if (object instanceof ArrayBuffer) {
+  if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) {
     bulkBytes += object.byteLength;
     return Walk.Plain;
   }
   if (
     object instanceof Date ||
     object instanceof RegExp ||
-    object instanceof ArrayBuffer ||
-    object instanceof DataView ||
-    proto === typedArrayProto ||
-    Object.getPrototypeOf(proto) === typedArrayProto ||
-    Buffer.isBuffer(object) ||
     object instanceof Number ||
     object instanceof String ||
     object instanceof Boolean ||
@@ -160,7 +173,7 @@ function walk(
   ) {
     return Walk.Plain;
   }
-  refuse(value, path, what);
+  refuse(value, here(), walkWhat);
 }
 
 function isPlainError(object: object): boolean {

@@ -27,6 +27,8 @@ const MAX_BUFFERED_RECORDS = 500_000;
  * batch is sent at once.
  */
 const FLUSH_RECORDS = 32_768;
+/** How long events wait to be sent, at most (unless the buffer fills first). */
+const FLUSH_INTERVAL_MS = 10;
 
 /** Detail (preview, source line) is kept for the first few messages per object, then sampled. */
 const DETAIL_FIRST = 32;
@@ -171,7 +173,9 @@ export class Recorder {
     }
     if (this.scheduled || !this.client) return;
     this.scheduled = true;
-    setImmediate(() => this.flush(this.processNumber()));
+    // Every few milliseconds, not every turn: a program doing many quick round trips
+    // would otherwise wake the hub and the collector for each. Still ~100 updates/s live.
+    setTimeout(() => this.flush(this.processNumber()), FLUSH_INTERVAL_MS).unref();
   }
 
   processNumber: () => number = () => 0;

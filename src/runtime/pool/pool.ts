@@ -16,6 +16,7 @@ import { callerLocation } from "../callsite";
 import { createObject, ownedBy } from "../objects";
 import { AsyncResult } from "./async-result";
 import { Fifo } from "../fifo";
+import { TraceSite } from "../recorder";
 import { poolWorker, type WorkerSettings } from "./worker";
 import { STOP, type ResultMessage, type TaskMessage } from "./messages";
 import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../protocol/trace";
@@ -82,6 +83,7 @@ export class Pool {
   /** Recent average of the workers' time per task (ns); null before the first result. */
   private averageTaskNs: number | null = null;
   private prefetch = MIN_PREFETCH;
+  private readonly submitSite: TraceSite;
 
   constructor(processes: number = cpuCount(), options: PoolOptions = {}) {
     if (!Number.isInteger(processes) || processes < 1) {
@@ -101,6 +103,7 @@ export class Pool {
     this.id = createObject("pool", { type: "pool" }, { value: processes });
     this.results = ownedBy(this.id, "results", () => new Queue<ResultMessage>());
     this.settings = { pool: this.id, initializer, initargs, maxtasks: this.maxtasks };
+    this.submitSite = new TraceSite(this.id);
     for (let i = 0; i < processes; i++) this.spawnWorker();
   }
 
@@ -315,7 +318,11 @@ export class Pool {
       task: id,
       fn: describeReference(ref),
       items: calls.length,
-      loc: context.tracing ? callerLocation() : undefined,
+      // Sampled as messages are: a stack capture per task would cost more than the task.
+      loc:
+        context.tracing && context.recorder.sendWantsDetail(this.submitSite)
+          ? callerLocation()
+          : undefined,
     });
     this.pending.push({ id, fn: ref, calls, settle });
     this.dispatch();

@@ -154,7 +154,8 @@ export abstract class Permits {
   }
 
   private takeLocally(wait: number): boolean {
-    const t = context.now();
+    // The clock is read only when someone records the hold time.
+    const t = context.tracing ? context.now() : 0;
     this.heldSince.push(t);
     if (!this.reportedHeld) {
       // Said at once (and written to the socket now): a process that takes the lock and
@@ -247,9 +248,9 @@ export abstract class Permits {
   /** Gives a permit back (to the hub, or locally while biased) and records the hold. */
   protected givePermit(): void {
     const since = this.heldSince.shift();
-    const t = context.now();
-    const hold = since === undefined ? 0 : t - since;
     if (context.tracing) {
+      const t = context.now();
+      const hold = since === undefined ? 0 : t - since;
       if (since !== undefined) noteHeld(this.id, -1);
       if (this.biased && !context.recorder.sendWantsDetail(this.site)) {
         context.recorder.packLock(this.site, false, t, hold);
@@ -265,6 +266,8 @@ export abstract class Permits {
     }
     if (!this.biased) {
       this.link.send({ type: "sync-release", obj: this.id });
+      // Someone may be waiting for it: hand it over now, not when this turn ends.
+      this.link.flush();
       return;
     }
     if (this.revokePending) {
