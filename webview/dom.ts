@@ -44,6 +44,8 @@ export function button(
 ): HTMLButtonElement {
   const node = element("button", className);
   node.type = "button";
+  // A narrow panel shows only the icon: the label stays as the tooltip and accessible name.
+  node.title = label;
   if (iconName) node.append(codicon(iconName));
   node.append(element("span", "button-label", label));
   node.addEventListener("click", onClick);

@@ -5,11 +5,12 @@
 import type { ToWebviewMessage } from "../src/protocol/panel";
 import { PANEL_PROTOCOL_VERSION } from "../src/protocol/panel";
 import { pushBounded, type PanelDebug } from "./debug";
-import { codicon, element, setText } from "./dom";
+import { element, setText } from "./dom";
 import { PanelStore } from "./store";
 import { readPalette, watchTheme, type Palette } from "./theme";
 import { TimelineView } from "./timeline/view";
 import { emptyView } from "./views/empty";
+import { legend, section } from "./views/sections";
 import { LocksView } from "./views/locks";
 import { ProcessTreeView } from "./views/process-tree";
 import { QueuesView } from "./views/queues";
@@ -39,47 +40,6 @@ const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
 const warnings = new WarningsView(store, post);
 const toolbar = new Toolbar(store, post, () => timeline.fit());
-
-function section(
-  id: string,
-  title: string,
-  content: HTMLElement,
-  ...extra: HTMLElement[]
-): HTMLElement {
-  const view = element("section", `view view-${id}`);
-  view.setAttribute("aria-labelledby", `${id}-title`);
-  const header = element("div", "view-header");
-  const heading = element("h2", "view-title", title);
-  heading.id = `${id}-title`;
-  header.append(heading, ...extra);
-  const body = element("div", "view-body");
-  body.append(content);
-  view.append(header, body);
-  return view;
-}
-
-function legend(): HTMLElement {
-  const list = element("div", "legend");
-  const entries: Array<[string, string]> = [
-    ["running", "running"],
-    ["blocked", "blocked"],
-    ["lock-wait", "waiting for a lock"],
-    ["lock-hold", "holding a lock"],
-    ["task", "pool task"],
-    ["message", "message"],
-  ];
-  for (const [kind, label] of entries) {
-    const item = element("span", "legend-item");
-    item.append(element("span", `swatch swatch-${kind}`), element("span", "", label));
-    list.append(item);
-  }
-  const hint = element("span", "legend-hint");
-  hint.append(codicon("info"));
-  hint.title =
-    "Wheel or + and − to zoom, drag or the arrow keys to pan, 0 to fit; wheel over the names scrolls. Hover anything for an explanation, click it to open its line.";
-  list.append(hint);
-  return list;
-}
 
 const errorBanner = element("div", "error-banner");
 errorBanner.setAttribute("role", "alert");

@@ -268,3 +268,30 @@ test("hidden and shown again: the same run comes back collapsed and zoomed as it
   assert.deepEqual(again.errors, []);
   await again.page.close();
 });
+
+test("a narrow panel beside the editor: icon buttons, names and states kept", async () => {
+  const events = traces.get("queue")!;
+  const samples: TraceEvent[] = [20, 55, 35].map((cpu, i) => ({
+    type: "resource.sample",
+    t: events[events.length - 1].t - (3 - i) * 1e6,
+    p: 1,
+    cpu,
+    rss: 60 * 1024 * 1024,
+  }));
+  const { page, errors } = await openPanel(harness, "light", { width: 540, height: 800 });
+  await send(page, snapshot([...events, ...samples], "/work/examples/queue.ts"));
+  await waitForFrame(page, 0);
+  assert.equal(await page.locator(".toolbar .button-label").first().isVisible(), false);
+  assert.equal(
+    await page.getByRole("button", { name: "Export for Perfetto" }).isVisible(),
+    true,
+    "the icon button keeps its name",
+  );
+  const first = page.getByRole("treeitem").first();
+  assert.equal(await first.locator(".process-name").isVisible(), true);
+  assert.equal(await first.locator(".process-pid").isVisible(), false);
+  assert.equal(await first.locator(".sparkline").isVisible(), true);
+  await screenshot(page, "narrow-light");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

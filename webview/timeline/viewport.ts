@@ -16,10 +16,13 @@ export class Viewport {
     return this.end - this.start;
   }
 
-  /** Shows the whole run, from its start to `total`, and follows it again. */
+  /**
+   * Shows the whole run, from its start to `total` and a little past it (so the end of the
+   * last bar is seen to end), and follows it again.
+   */
   fit(total: number): void {
     this.start = 0;
-    this.end = Math.max(total, minimumSpan);
+    this.end = Math.max(total, minimumSpan) * 1.02;
     this.follow = true;
   }
 
