@@ -1,8 +1,9 @@
 /**
  * The packaged extension in real VS Code (code-server) in headless Chromium: installed
  * from its .vsix, it opens an example, runs it from the command palette and shows the run's
- * processes in the panel; it opens a saved trace in the same panel; and in a workspace that
- * is not trusted it does not run anything. Screenshots go to test-results/e2e/.
+ * processes in the panel and its output in a terminal; it stops a run; it opens a saved trace
+ * in the same panel and exports it; and in a workspace that is not trusted it does not run
+ * anything. Screenshots go to test-results/e2e/.
  */
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -138,7 +139,7 @@ describe("in a trusted workspace", () => {
     });
   });
 
-  test("shows the run in the status bar and stops every process of it", async () => {
+  test("saves unsaved changes first, shows the run in the status bar, stops every process", async () => {
     await screenshotOnFailure(page, "stop", async () => {
       fs.writeFileSync(
         path.join(trusted, "forever.ts"),
@@ -155,6 +156,10 @@ describe("in a trusted workspace", () => {
       );
       await quickOpen(page, "forever.ts");
       await page.locator(".tab", { hasText: "forever.ts" }).first().waitFor({ timeout: 20_000 });
+      // An unsaved change is saved before the run starts.
+      await page.locator(".monaco-editor textarea").first().focus();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("// edited before the run\n");
       await runCommand(page, "Procscope: Run File");
       const panel = await frameWith(page, '[role="treeitem"]', 60_000);
       await panel
@@ -175,6 +180,10 @@ describe("in a trusted workspace", () => {
         fs.readdirSync(traces).find((name) => name.startsWith("forever-")),
       );
       await status.waitFor({ state: "detached", timeout: 10_000 });
+      assert.match(
+        fs.readFileSync(path.join(trusted, "forever.ts"), "utf8"),
+        /edited before the run/,
+      );
       const pids = fs
         .readFileSync(path.join(traces, trace), "utf8")
         .split("\n")
@@ -207,7 +216,7 @@ describe("in a trusted workspace", () => {
     });
   });
 
-  test("opens a saved .pstrace in the same panel", async () => {
+  test("opens a saved .pstrace in the same panel and exports it for Perfetto", async () => {
     await screenshotOnFailure(page, "saved-trace", async () => {
       const saved = fs
         .readdirSync(path.join(trusted, ".procscope"))
@@ -244,6 +253,20 @@ describe("in a trusted workspace", () => {
         texts.some((text) => text.includes("Process-1")),
         texts.join(" | "),
       );
+
+      // Export for Perfetto: the trace in view, to the path the save dialog proposes.
+      await runCommand(page, "Procscope: Export Trace for Perfetto…");
+      const exported = path.join(trusted, "saved-run.perfetto.json");
+      const save = page.locator(".quick-input-widget input");
+      await save.waitFor({ timeout: 10_000 });
+      while ((await save.inputValue()) !== exported) await page.waitForTimeout(200);
+      await save.press("Enter");
+      const chrome = await waitFor(() =>
+        fs.existsSync(exported)
+          ? (JSON.parse(fs.readFileSync(exported, "utf8")) as { traceEvents: { name: string }[] })
+          : undefined,
+      );
+      assert.ok(chrome.traceEvents.some((event) => event.name === "process_name"));
     });
   });
 });
