@@ -61,6 +61,7 @@ export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): 
   context.restore();
 
   drawGutter(context, input, first, last);
+  if (palette.contrastBorder) drawSelectionOutline(context, input);
   drawAxis(context, plot, axisTicks, width, palette);
   drawScrollIndicator(context, input);
   stats.drawMs = performance.now() - began;
@@ -158,6 +159,20 @@ function drawAxis(
   context.globalAlpha = 0.6;
   context.stroke();
   context.globalAlpha = 1;
+}
+
+/** High contrast themes mark a selection with a dashed outline, not a fill. */
+function drawSelectionOutline(context: CanvasRenderingContext2D, input: FrameInput): void {
+  if (input.selected === null) return;
+  const index = input.lanes.indexOf(input.selected);
+  if (index === undefined) return;
+  const top = input.lanes.laneTop(index);
+  if (top < geometry.axisHeight) return;
+  context.save();
+  context.setLineDash([3, 2]);
+  context.strokeStyle = input.palette.focus;
+  context.strokeRect(0.5, top + 0.5, input.width - 1, geometry.laneHeight - 1);
+  context.restore();
 }
 
 /** When there are more lanes than fit, a thin thumb on the right says where the view is. */
