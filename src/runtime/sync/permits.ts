@@ -40,6 +40,8 @@ const YIELD_EVERY = 1024;
 
 /** Objects of this process that hold a bias, by id (for the server's `revoke`). */
 const biasedHere = new Map<string, Permits>();
+/** Revokes that arrived before the biased grant they answer was handled. */
+const revokedEarly = new Set<string>();
 const linksWithRevoke = new WeakSet<HubClient>();
 let settleInstalled = false;
 
@@ -74,7 +76,14 @@ export abstract class Permits {
     this.site = new TraceSite(this.id);
     if (!linksWithRevoke.has(this.link)) {
       linksWithRevoke.add(this.link);
-      this.link.on("revoke", (frame) => biasedHere.get(frame.header.obj as string)?.revoke());
+      this.link.on("revoke", (frame) => {
+        const obj = frame.header.obj as string;
+        const permits = biasedHere.get(obj);
+        if (permits) permits.revoke();
+        // The grant that made us the owner may still be on its way through a promise:
+        // remember the revoke for when it lands.
+        else revokedEarly.add(obj);
+      });
       // "Free again" goes out ahead of whatever this process sent after releasing: if a
       // message it sends next gets it killed, the hub already knows it held nothing.
       this.link.beforeFlush.push(() => {
@@ -231,6 +240,9 @@ export abstract class Permits {
       this.biased = true;
       this.reportedHeld = true;
       biasedHere.set(this.id, this);
+      if (revokedEarly.delete(this.id)) this.revokePending = true;
+    } else {
+      revokedEarly.delete(this.id);
     }
     record<LockAcquiredEvent>({ type: "lock.acquired", obj: this.id, wait, heldBy, loc });
     if (reply.header.holderDied) {
