@@ -20,6 +20,8 @@ import { now } from "../clock";
 
 /** How soon after a wait begins the hub looks for a deadlock, and how often after. */
 const DEADLOCK_CHECK_MS = 300;
+/** The longest the hub stays after the root to hand its last events to the collector. */
+const COLLECTOR_DRAIN_MS = 150_000;
 /** A process must have sent nothing for this long to count as stuck. */
 const QUIET_MS = 250;
 
@@ -361,9 +363,15 @@ export class Hub implements ChannelWarnings {
     this.flushOwnEvents();
     this.server.close();
     const finish = (): void => process.exit(0);
-    if (this.collector && this.collectorReady) this.collector.end(finish);
-    else finish();
-    setTimeout(finish, 1000).unref();
+    if (this.collector && this.collectorReady) {
+      // A slow collector (a busy editor) may still have a backlog to read: every event is
+      // delivered before the hub goes. The collector's side bounds how long that may take.
+      this.collector.once("close", finish);
+      this.collector.end();
+      setTimeout(finish, COLLECTOR_DRAIN_MS).unref();
+    } else {
+      finish();
+    }
   }
 
   lost(channel: Channel, peer: Peer, count: number): void {
