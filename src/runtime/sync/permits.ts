@@ -277,9 +277,9 @@ export abstract class Permits {
       }
     }
     if (!this.biased) {
+      // Written with this process's next request, or at the end of this turn: a release
+      // followed by a new acquire reaches the hub in one piece, so a waiter is served first.
       this.link.send({ type: "sync-release", obj: this.id });
-      // Someone may be waiting for it: hand it over now, not when this turn ends.
-      this.link.flush();
       return;
     }
     if (this.revokePending) {
