@@ -18,6 +18,9 @@ export interface FrameStats {
   /** 1 when every message in view was drawn, N when one in N was. */
   arrowStride: number;
   spawns: number;
+  /** Deadlock highlights: outlined waits of stuck processes, and waiter → holder arrows. */
+  deadlockMarks: number;
+  deadlockArrows: number;
   drawMs: number;
 }
 

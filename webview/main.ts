@@ -38,7 +38,10 @@ const timeline = new TimelineView(store, currentPalette, requestFrame, post, (pr
 );
 const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
-const warnings = new WarningsView(store, post);
+const warnings = new WarningsView(store, post, (processes) => {
+  tree.pick(processes[0]);
+  timeline.reveal(processes);
+});
 const toolbar = new Toolbar(store, post, () => timeline.fit());
 
 const errorBanner = element("div", "error-banner");

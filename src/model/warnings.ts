@@ -10,6 +10,7 @@ import type {
   SourceLocation,
   TraceEvent,
 } from "../protocol/trace";
+import { lockWaitCycles, reportedCycle, type DeadlockCycle } from "./deadlock";
 import { shortLocation } from "./describe";
 import type { FlowLevels } from "./flow-levels";
 import type { ProcessRow, RunModel } from "./run-model";
@@ -23,6 +24,8 @@ export interface PanelWarning {
   detail: string;
   loc?: SourceLocation;
   t?: number;
+  /** The processes it is about (a deadlock's stuck processes), for the timeline to show. */
+  processes?: ProcessNumber[];
 }
 
 const runtimeTitles: Record<string, string> = {
@@ -152,6 +155,7 @@ function deadlocks(model: RunModel, timeline: TimelineModel): PanelWarning[] {
       severity: "error",
       title: "Deadlock",
       detail: `${steps.join("; ")}: none of them can go on.`,
+      processes: cycle,
     });
   }
   return found;
@@ -175,6 +179,7 @@ function reportedDeadlock(event: DeadlockEvent, index: number, model: RunModel):
     title: "Deadlock",
     detail: `${steps.join("; ")}: none of them can go on.`,
     t: event.t,
+    processes: event.processes.map((entry) => entry.p),
     ...(first ? { loc: first } : {}),
   };
 }
@@ -220,4 +225,23 @@ function groupNotJoined(found: Array<{ label: string; warning: PanelWarning }>):
       ...(loc ? { loc } : {}),
     },
   ];
+}
+
+/**
+ * The cycles the timeline highlights: the runtime's deadlock reports, or, without one, the
+ * panel's own cycles of lock waits still open.
+ */
+export function deadlockCycles(model: RunModel, timeline: TimelineModel): DeadlockCycle[] {
+  if (model.deadlocks.length > 0) return model.deadlocks.map(reportedCycle);
+  const edges = [];
+  for (const lane of timeline.lanes.values()) {
+    for (const wait of lane.openWaits.values()) {
+      if (wait.op !== "acquire") continue;
+      const holder = timeline.holderOf(wait.obj);
+      if (holder !== null) {
+        edges.push({ waiter: lane.process, holder, obj: wait.obj, since: wait.start });
+      }
+    }
+  }
+  return lockWaitCycles(edges);
 }

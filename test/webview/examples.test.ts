@@ -180,8 +180,22 @@ test("deadlock example: the deadlock is the first warning, with every philosophe
   assert.match(await first.locator(".warning-title").innerText(), /Deadlock/);
   const detail = await first.locator(".warning-detail").innerText();
   for (const p of [2, 3, 4, 5, 6]) assert.match(detail, new RegExp(`P${p}\\b`));
-  assert.ok((await panelDebug(page)).lastFrame!.lockWaits >= 5, "every philosopher waits");
+  const frame = (await panelDebug(page)).lastFrame!;
+  assert.ok(frame.lockWaits >= 5, "every philosopher waits");
+  // The cycle is highlighted: each philosopher's stuck wait outlined, and an arrow from each
+  // to the philosopher it waits for.
+  assert.equal(frame.deadlockMarks, 5, `outlined waits: ${frame.deadlockMarks}`);
+  assert.equal(frame.deadlockArrows, 5, `waiter → holder arrows: ${frame.deadlockArrows}`);
   await screenshot(page, "deadlock-dark");
+  // Clicking the warning (or Enter on it) selects the first stuck process's lane.
+  const framesBefore = (await panelDebug(page)).frames;
+  await first.focus();
+  await page.keyboard.press("Enter");
+  await waitForFrame(page, framesBefore);
+  assert.match((await first.getAttribute("title")) ?? "", /show P\d(, P\d)+ in the timeline/);
+  const selected = page.locator('[role="treeitem"][aria-selected="true"] .process-label');
+  assert.match(await selected.innerText(), /^P[2-6]$/);
+  await screenshot(page, "deadlock-selected-dark");
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -5,6 +5,8 @@
  */
 import type { FrameStats } from "../debug";
 import type { Palette } from "../theme";
+import { deadlockCycles } from "../../src/model/warnings";
+import { drawDeadlocks } from "./draw-deadlock";
 import { drawLane } from "./draw-lane";
 import { drawArrows, drawSpawns } from "./draw-links";
 import { geometry } from "./layout";
@@ -31,6 +33,8 @@ export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): 
     arrows: 0,
     arrowStride: 1,
     spawns: 0,
+    deadlockMarks: 0,
+    deadlockArrows: 0,
     drawMs: 0,
   };
   context.fillStyle = palette.background;
@@ -58,6 +62,13 @@ export function drawBase(context: CanvasRenderingContext2D, input: FrameInput): 
   }
   drawSpawns(context, plot, input, stats);
   drawArrows(context, plot, input, stats);
+  drawDeadlocks(
+    context,
+    plot,
+    input,
+    deadlockCycles(input.store.model, input.store.timeline),
+    stats,
+  );
   context.restore();
 
   drawGutter(context, input, first, last);

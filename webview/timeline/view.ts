@@ -78,6 +78,18 @@ export class TimelineView {
     this.invalidate();
   }
 
+  /** Scrolls the lanes so that these processes' lanes are in view, the first on top. */
+  reveal(processes: readonly number[]): void {
+    const indexes = processes
+      .map((p) => this.lanes.indexOf(p))
+      .filter((index): index is number => index !== undefined);
+    if (indexes.length === 0) return;
+    this.lanes.scrollTop = Math.min(...indexes) * geometry.laneHeight;
+    this.lanes.clampScroll(this.height);
+    this.element.scrollIntoView?.({ block: "nearest" });
+    this.invalidate();
+  }
+
   fit(): void {
     this.viewport.fit(this.store.timeline.end);
     this.invalidate();

@@ -12,6 +12,8 @@ export class WarningsView {
   constructor(
     private readonly store: PanelStore,
     private readonly post: (message: FromWebviewMessage) => void,
+    /** Shows processes a warning is about (selects and scrolls to their lanes). */
+    private readonly show: (processes: number[]) => void = () => undefined,
   ) {
     this.element.setAttribute("role", "list");
     this.element.setAttribute("aria-label", "Warnings");
@@ -56,11 +58,21 @@ export class WarningsView {
     if (where) text.append(element("span", "warning-where", where));
     item.append(text);
     const loc = warning.loc;
-    if (loc) {
+    const processes = warning.processes ?? [];
+    if (loc || processes.length > 0) {
       item.classList.add("clickable");
       item.tabIndex = 0;
-      item.title = "Click to open the source line";
-      const open = (): void => this.post({ type: "open-source", loc });
+      const lanes = processes.map((p) => `P${p}`).join(", ");
+      item.title = [
+        processes.length > 0 ? `Click to show ${lanes} in the timeline` : "Click",
+        loc ? "to open the source line" : "",
+      ]
+        .filter(Boolean)
+        .join(loc && processes.length > 0 ? " and " : " ");
+      const open = (): void => {
+        if (processes.length > 0) this.show(processes);
+        if (loc) this.post({ type: "open-source", loc });
+      };
       item.addEventListener("click", open);
       item.addEventListener("keydown", (event) => {
         if (event.key === "Enter") open();
