@@ -41,8 +41,15 @@ export interface PanelDebug {
   /** The theme the last frame was drawn with. */
   themeKind: string;
   themeBackground: string;
-  /** Lock rows, queue rows and warnings in the tables. */
-  counts: { locks: number; queues: number; warnings: number; processes: number; events: number };
+  /** Lock rows, signal rows, queue rows and warnings in the tables. */
+  counts: {
+    locks: number;
+    signals: number;
+    queues: number;
+    warnings: number;
+    processes: number;
+    events: number;
+  };
   /** Where a time and a process's lane are on the timeline, in CSS pixels from its corner. */
   timeToX(t: number): number;
   laneMiddle(p: number): number;

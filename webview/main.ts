@@ -14,6 +14,7 @@ import { legend, section } from "./views/sections";
 import { LocksView } from "./views/locks";
 import { ProcessTreeView } from "./views/process-tree";
 import { QueuesView } from "./views/queues";
+import { SignalsView } from "./views/signals";
 import { Toolbar } from "./views/toolbar";
 import { WarningsView } from "./views/warnings";
 import { loadViewState, post, saveViewState } from "./vscode-api";
@@ -38,6 +39,7 @@ const timeline = new TimelineView(store, currentPalette, requestFrame, post, (pr
 );
 const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
+const signals = new SignalsView(store, post);
 const warnings = new WarningsView(store, post, (processes) => {
   tree.pick(processes[0]);
   timeline.reveal(processes);
@@ -52,6 +54,7 @@ layout.append(
   section("processes", "Processes", tree.element),
   section("timeline", "Timeline", timeline.element, legend()),
   section("locks", "Locks", locks.table.element),
+  section("signals", "Signals", signals.table.element),
   section("queues", "Queues & Pipes", queues.table.element),
   section("warnings", "Warnings", warnings.element),
 );
@@ -68,7 +71,7 @@ const debug: PanelDebug = {
   tableTimes: [],
   themeKind: "",
   themeBackground: "",
-  counts: { locks: 0, queues: 0, warnings: 0, processes: 0, events: 0 },
+  counts: { locks: 0, signals: 0, queues: 0, warnings: 0, processes: 0, events: 0 },
   timeToX: (t) => timeline.geometry().timeToX(t),
   laneMiddle: (p) => timeline.geometry().laneMiddle(p),
 };
@@ -82,6 +85,7 @@ let tablesTimer: number | null = null;
 function renderTables(): void {
   tablesAt = performance.now();
   debug.counts.locks = locks.update();
+  debug.counts.signals = signals.update();
   debug.counts.queues = queues.update();
   debug.counts.warnings = warnings.update();
   pushBounded(debug.tableTimes, performance.now() - tablesAt);
@@ -177,6 +181,7 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
     debug.snapshotFoldMs = performance.now() - arrived;
     tree.reset();
     locks.table.clear();
+    signals.table.clear();
     queues.table.clear();
     timeline.fit();
     restoreView();

@@ -198,12 +198,35 @@ export function recordExample(
   expectedExit = 0,
   options: string[] = [],
 ): TraceEvent[] {
+  return recordProgram("examples", name, expectedExit, options);
+}
+
+/** Runs a test fixture through the CLI (with its scenario argument) and returns its events. */
+export function recordFixture(name: string, args: string[], expectedExit = 0): TraceEvent[] {
+  return recordProgram(path.join("test", "fixtures"), name, expectedExit, [], args);
+}
+
+function recordProgram(
+  folder: string,
+  name: string,
+  expectedExit: number,
+  options: string[],
+  args: string[] = [],
+): TraceEvent[] {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-webview-"));
   const trace = path.join(directory, `${name}.pstrace`);
   const result = spawnSync(
     process.execPath,
-    [path.join(root, "bin", "procscope.js"), "run", `${name}.ts`, "--trace", trace, ...options],
-    { cwd: path.join(root, "examples"), encoding: "utf8", timeout: 60_000 },
+    [
+      path.join(root, "bin", "procscope.js"),
+      "run",
+      `${name}.ts`,
+      "--trace",
+      trace,
+      ...options,
+      ...args,
+    ],
+    { cwd: path.join(root, folder), encoding: "utf8", timeout: 60_000 },
   );
   if (result.status !== expectedExit) {
     throw new Error(`procscope run ${name}.ts failed: ${result.stderr || result.stdout}`);

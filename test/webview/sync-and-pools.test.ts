@@ -1,0 +1,100 @@
+/**
+ * The panel's views of the synchronization family and of pools, fed traces recorded by
+ * running examples and fixtures through the CLI: the signals table (events, conditions,
+ * barriers) and the pool view.
+ */
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import type { TraceEvent } from "../../src/protocol/trace";
+import {
+  openPanel,
+  panelDebug,
+  recordExample,
+  recordFixture,
+  screenshot,
+  send,
+  snapshot,
+  startHarness,
+  waitForFrame,
+  type Harness,
+} from "./harness";
+
+let harness: Harness;
+const traces = new Map<string, TraceEvent[]>();
+
+before(async () => {
+  harness = await startHarness();
+  traces.set("barrier-simulation", recordExample("barrier-simulation"));
+  traces.set("producer-consumer", recordFixture("sync-event-condition", ["producer-consumer"]));
+  traces.set("event-across", recordFixture("sync-event-condition", ["event-across"]));
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+async function signalRows(page: import("playwright-core").Page): Promise<string[][]> {
+  const rows = page.locator(".view-signals tbody tr:not(.empty-row)");
+  const out: string[][] = [];
+  for (let i = 0; i < (await rows.count()); i++)
+    out.push(await rows.nth(i).locator("td").allInnerTexts());
+  return out;
+}
+
+test("barrier simulation: the barrier's row counts every wait and who tripped it", async () => {
+  const { page, errors } = await openPanel(harness);
+  const events = traces.get("barrier-simulation")!;
+  await send(page, snapshot(events, "/work/examples/barrier-simulation.ts"));
+  await waitForFrame(page, 0);
+  const waits = events.filter((event) => event.type === "sync.wait").length;
+  const rows = await signalRows(page);
+  const barrier = rows.find((cells) => cells[1] === "barrier");
+  assert.ok(barrier, `rows: ${JSON.stringify(rows)}`);
+  assert.match(barrier[0], /^Barrier\d+$/);
+  assert.equal(
+    rows.reduce((total, cells) => total + Number(cells[2].replace(/,/g, "")), 0),
+    waits,
+  );
+  assert.equal((await panelDebug(page)).counts.signals, rows.length);
+  const row = page.locator(".view-signals tbody tr").filter({ hasText: barrier[0] });
+  const title = (await row.getAttribute("title")) ?? "";
+  assert.match(
+    title,
+    new RegExp(`Processes waited on ${barrier[0]} \\(a barrier\\) ${barrier[2]} times`),
+  );
+  await page.locator(".view-signals").scrollIntoViewIfNeeded();
+  await screenshot(page, "signals-barrier-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("event and condition: waits, timeouts and who woke whom, in the table and its hover", async () => {
+  const { page, errors } = await openPanel(harness);
+  await send(page, snapshot(traces.get("producer-consumer")!, "/w/sync-event-condition.ts"));
+  await waitForFrame(page, 0);
+  const condition = (await signalRows(page)).find((cells) => cells[1] === "condition");
+  assert.ok(condition);
+  assert.equal(condition[2], "14");
+  assert.equal(condition[5], "0");
+  // The producer (P1) notified both consumers (P2 and P3), 7 times each.
+  assert.match(condition[8], /P1→P2 ×7/);
+  assert.match(condition[8], /P1→P3 ×7/);
+  const conditionRow = page.locator(".view-signals tbody tr").filter({ hasText: condition[0] });
+  assert.match((await conditionRow.getAttribute("title")) ?? "", /P1 woke P2 7 times/);
+  await screenshot(page, "signals-condition-dark");
+
+  await send(page, snapshot(traces.get("event-across")!, "/w/sync-event-condition.ts"));
+  await waitForFrame(page, 0);
+  const rows = await signalRows(page);
+  const timedOut = rows.find((cells) => cells[1] === "event" && cells[5] !== "0");
+  assert.ok(timedOut, `an event wait timed out: ${JSON.stringify(rows)}`);
+  const eventRow = page.locator(".view-signals tbody tr").filter({ hasText: timedOut[0] });
+  assert.match((await eventRow.getAttribute("title")) ?? "", /1 wait timed out\./);
+  // Keyboard: a row that knows where its object was created is focusable.
+  const focusable = page.locator(".view-signals tbody tr.clickable");
+  if ((await focusable.count()) > 0)
+    assert.equal(await focusable.first().getAttribute("tabindex"), "0");
+  await screenshot(page, "signals-event-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
