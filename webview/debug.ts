@@ -46,6 +46,9 @@ export interface PanelDebug {
     locks: number;
     signals: number;
     queues: number;
+    /** Pool cards, and the bars of their duration histograms. */
+    pools: number;
+    poolBars: number;
     warnings: number;
     processes: number;
     events: number;

@@ -12,6 +12,7 @@ import { TimelineView } from "./timeline/view";
 import { emptyView } from "./views/empty";
 import { legend, section } from "./views/sections";
 import { LocksView } from "./views/locks";
+import { PoolsView } from "./views/pools";
 import { ProcessTreeView } from "./views/process-tree";
 import { QueuesView } from "./views/queues";
 import { SignalsView } from "./views/signals";
@@ -40,6 +41,7 @@ const timeline = new TimelineView(store, currentPalette, requestFrame, post, (pr
 const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
 const signals = new SignalsView(store, post);
+const pools = new PoolsView(store);
 const warnings = new WarningsView(store, post, (processes) => {
   tree.pick(processes[0]);
   timeline.reveal(processes);
@@ -56,6 +58,7 @@ layout.append(
   section("locks", "Locks", locks.table.element),
   section("signals", "Signals", signals.table.element),
   section("queues", "Queues & Pipes", queues.table.element),
+  section("pools", "Pools", pools.element),
   section("warnings", "Warnings", warnings.element),
 );
 const empty = emptyView(post);
@@ -71,7 +74,16 @@ const debug: PanelDebug = {
   tableTimes: [],
   themeKind: "",
   themeBackground: "",
-  counts: { locks: 0, signals: 0, queues: 0, warnings: 0, processes: 0, events: 0 },
+  counts: {
+    locks: 0,
+    signals: 0,
+    queues: 0,
+    pools: 0,
+    poolBars: 0,
+    warnings: 0,
+    processes: 0,
+    events: 0,
+  },
   timeToX: (t) => timeline.geometry().timeToX(t),
   laneMiddle: (p) => timeline.geometry().laneMiddle(p),
 };
@@ -87,6 +99,8 @@ function renderTables(): void {
   debug.counts.locks = locks.update();
   debug.counts.signals = signals.update();
   debug.counts.queues = queues.update();
+  debug.counts.pools = pools.update();
+  debug.counts.poolBars = pools.bars;
   debug.counts.warnings = warnings.update();
   pushBounded(debug.tableTimes, performance.now() - tablesAt);
 }
@@ -182,6 +196,7 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
     tree.reset();
     locks.table.clear();
     signals.table.clear();
+    pools.clear();
     queues.table.clear();
     timeline.fit();
     restoreView();

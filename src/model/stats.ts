@@ -26,3 +26,30 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
+
+/** One bar of a histogram: values in [from, to) (the last bar includes its `to`). */
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/** Counts values in `bins` equal-width bins from the smallest to the largest. */
+export function histogram(values: readonly number[], bins: number): HistogramBin[] {
+  if (values.length === 0 || bins < 1) return [];
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    if (value < low) low = value;
+    if (value > high) high = value;
+  }
+  if (high === low) return [{ from: low, to: high, count: values.length }];
+  const width = (high - low) / bins;
+  const out = Array.from({ length: bins }, (_, i) => ({
+    from: low + i * width,
+    to: i === bins - 1 ? high : low + (i + 1) * width,
+    count: 0,
+  }));
+  for (const value of values) out[Math.min(bins - 1, Math.floor((value - low) / width))].count++;
+  return out;
+}

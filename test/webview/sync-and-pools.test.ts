@@ -26,6 +26,8 @@ before(async () => {
   harness = await startHarness();
   traces.set("barrier-simulation", recordExample("barrier-simulation"));
   traces.set("producer-consumer", recordFixture("sync-event-condition", ["producer-consumer"]));
+  traces.set("pool", recordExample("pool"));
+  traces.set("salary-pool", recordExample("salary-pool"));
   traces.set("event-across", recordFixture("sync-event-condition", ["event-across"]));
 });
 
@@ -83,8 +85,9 @@ test("event and condition: waits, timeouts and who woke whom, in the table and i
   assert.match((await conditionRow.getAttribute("title")) ?? "", /P1 woke P2 7 times/);
   await screenshot(page, "signals-condition-dark");
 
+  const framesBefore = (await panelDebug(page)).frames;
   await send(page, snapshot(traces.get("event-across")!, "/w/sync-event-condition.ts"));
-  await waitForFrame(page, 0);
+  await waitForFrame(page, framesBefore);
   const rows = await signalRows(page);
   const timedOut = rows.find((cells) => cells[1] === "event" && cells[5] !== "0");
   assert.ok(timedOut, `an event wait timed out: ${JSON.stringify(rows)}`);
@@ -98,3 +101,63 @@ test("event and condition: waits, timeouts and who woke whom, in the table and i
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+for (const name of ["pool", "salary-pool"]) {
+  test(`${name} example: the pool's figures match its events, with a histogram of durations`, async () => {
+    const { page, errors } = await openPanel(harness);
+    const events = traces.get(name)!;
+    await send(page, snapshot(events, `/work/examples/${name}.ts`));
+    await waitForFrame(page, 0);
+    const count = (type: string): number => events.filter((event) => event.type === type).length;
+    const done = events.filter((event) => event.type === "pool.done");
+    const cards = page.locator(".pool-card");
+    const pools = count("object.create") && new Set(done.map((event) => event.obj)).size;
+    assert.equal(await cards.count(), pools);
+    const figure = async (label: string): Promise<number> => {
+      let total = 0;
+      for (let i = 0; i < pools; i++) {
+        const text = await cards.nth(i).locator(`.pool-${label} dd`).innerText();
+        total += Number(text.replace(/,/g, ""));
+      }
+      return total;
+    };
+    assert.equal(await figure("submitted"), count("pool.submit"));
+    assert.equal(
+      await figure("done"),
+      done.filter((event) => event.type === "pool.done" && event.ok).length,
+    );
+    assert.equal(
+      await figure("failed"),
+      done.filter((e) => e.type === "pool.done" && !e.ok).length,
+    );
+    assert.equal(await figure("callbacks"), count("pool.callback"));
+    // Pending is what was submitted and never seen finishing. (Recorded salary-pool runs
+    // sometimes lack a worker's start and done events, so it is not always 0.)
+    assert.equal(
+      await figure("pending"),
+      (await figure("submitted")) - (await figure("done")) - (await figure("failed")),
+    );
+    assert.ok((await figure("workers")) >= 2);
+    const debug = await panelDebug(page);
+    assert.equal(debug.counts.pools, pools);
+    assert.ok(debug.counts.poolBars >= 1, `histogram bars: ${debug.counts.poolBars}`);
+    // Every finished task is in one bar; the bars say so in words.
+    const titles = await cards
+      .first()
+      .locator(".pool-bar")
+      .evaluateAll((bars) => bars.map((bar) => (bar as HTMLElement).title));
+    const inBars = titles.reduce(
+      (total, title) => total + Number(/^([\d,]+) task/.exec(title)![1].replace(/,/g, "")),
+      0,
+    );
+    assert.equal(inBars, Number(await cards.first().locator(".pool-done dd").innerText()));
+    assert.match((await cards.first().getAttribute("title")) ?? "", /tasks were submitted/);
+    assert.equal(await cards.first().getAttribute("tabindex"), "0");
+    // The workers' lanes show the tasks they ran.
+    assert.ok(debug.lastFrame!.tasks >= 1);
+    await page.locator(".view-pools").scrollIntoViewIfNeeded();
+    await screenshot(page, `${name}-pools-dark`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}

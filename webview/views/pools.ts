@@ -1,0 +1,132 @@
+/**
+ * The pool view: per pool, its workers and tasks (submitted, done, failed, pending), the
+ * callbacks delivered in the parent, and a histogram of how long the tasks took. The
+ * workers' task bars are on their lanes in the timeline.
+ */
+import { formatDuration, histogram, type HistogramBin } from "../../src/model/stats";
+import type { PoolRow } from "../../src/model/run-model";
+import type { PanelStore } from "../store";
+import { element, formatCount } from "../dom";
+
+/** Bars in a pool's duration histogram. */
+const bins = 12;
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** The pool in plain words (its card's hover and accessible description). */
+export function describePool(pool: PoolRow): string {
+  const parts = [
+    `${pool.name} had ${plural(pool.workers, "worker")}. ${plural(pool.submitted, "task was", "tasks were")} submitted: ${formatCount(pool.done)} finished, ${formatCount(pool.failed)} failed, ${formatCount(pool.pending)} still pending.`,
+    `${plural(pool.callbacks, "callback was", "callbacks were")} delivered in the parent.`,
+  ];
+  if (pool.errors.length > 0) parts.push(`Failures: ${pool.errors.join("; ")}.`);
+  return parts.join(" ");
+}
+
+function describeBin(bin: HistogramBin, last: boolean): string {
+  const range =
+    bin.from === bin.to
+      ? `took ${formatDuration(bin.from)}`
+      : `took from ${formatDuration(bin.from)} to ${last ? "" : "under "}${formatDuration(bin.to)}`;
+  return `${plural(bin.count, "task")} ${range}`;
+}
+
+export class PoolsView {
+  readonly element = element("div", "pools");
+  private shownKey: string | null = null;
+  /** Histogram bars drawn, for the tests. */
+  bars = 0;
+
+  constructor(private readonly store: PanelStore) {
+    this.element.setAttribute("role", "list");
+    this.element.setAttribute("aria-label", "Pools");
+  }
+
+  /** Forgets what is shown: a new run is drawn afresh. */
+  clear(): void {
+    this.shownKey = null;
+  }
+
+  /** Returns the number of pools. */
+  update(): number {
+    const pools = [...this.store.model.pools.values()];
+    const key = pools
+      .map(
+        (pool) =>
+          `${pool.obj}:${pool.name}:${pool.workers}:${pool.submitted}:${pool.done}:${pool.failed}:${pool.pending}:${pool.callbacks}`,
+      )
+      .join("\n");
+    if (key === this.shownKey) return pools.length;
+    this.shownKey = key;
+    this.bars = 0;
+    if (pools.length === 0) {
+      this.element.replaceChildren(element("div", "none", "No pools in this run."));
+      return 0;
+    }
+    this.element.replaceChildren(...pools.map((pool) => this.card(pool)));
+    return pools.length;
+  }
+
+  private card(pool: PoolRow): HTMLElement {
+    const card = element("div", "pool-card");
+    card.setAttribute("role", "listitem");
+    card.dataset.id = pool.obj;
+    card.tabIndex = 0;
+    card.title = describePool(pool);
+    card.setAttribute("aria-label", describePool(pool));
+    const figures: Array<[string, number, string]> = [
+      ["workers", pool.workers, "Worker processes the pool started"],
+      ["submitted", pool.submitted, "Tasks handed to the pool"],
+      ["done", pool.done, "Tasks that finished and returned a result"],
+      ["failed", pool.failed, "Tasks that threw, or whose worker died"],
+      ["pending", pool.pending, "Tasks submitted and not finished (yet, or ever)"],
+      ["callbacks", pool.callbacks, "Callbacks (and error callbacks) run in the parent"],
+    ];
+    const stats = element("dl", "pool-figures");
+    for (const [label, value, help] of figures) {
+      const item = element("div", `pool-figure pool-${label}`);
+      item.title = help;
+      item.append(element("dt", "", label), element("dd", "", formatCount(value)));
+      stats.append(item);
+    }
+    card.append(element("div", "pool-name", pool.name), stats, this.chart(pool));
+    return card;
+  }
+
+  private chart(pool: PoolRow): HTMLElement {
+    const figure = element("figure", "pool-histogram");
+    const bars = histogram(pool.durations, bins);
+    const caption = element(
+      "figcaption",
+      "pool-histogram-caption",
+      bars.length === 0
+        ? "No finished tasks to time."
+        : `Task durations, ${formatDuration(bars[0].from)} to ${formatDuration(bars[bars.length - 1].to)}`,
+    );
+    const plot = element("div", "pool-bars");
+    const most = Math.max(1, ...bars.map((bin) => bin.count));
+    bars.forEach((bin, index) => {
+      const bar = element("div", "pool-bar");
+      const fill = element("div", "pool-bar-fill");
+      fill.style.height = `${bin.count === 0 ? 0 : Math.max(4, (100 * bin.count) / most)}%`;
+      bar.append(fill);
+      bar.title = describeBin(bin, index === bars.length - 1);
+      plot.append(bar);
+      this.bars++;
+    });
+    plot.setAttribute("role", "img");
+    plot.setAttribute(
+      "aria-label",
+      bars.length === 0
+        ? "No task durations"
+        : bars
+            .filter((bin) => bin.count > 0)
+            .map((bin, index, shown) => describeBin(bin, index === shown.length - 1))
+            .join("; "),
+    );
+    figure.append(caption, plot);
+    return figure;
+  }
+}
