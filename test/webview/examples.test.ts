@@ -13,6 +13,7 @@ import {
   savedState,
   screenshot,
   send,
+  setTheme,
   snapshot,
   startHarness,
   waitForFrame,
@@ -196,6 +197,13 @@ test("deadlock example: the deadlock is the first warning, with every philosophe
   const selected = page.locator('[role="treeitem"][aria-selected="true"] .process-label');
   assert.match(await selected.innerText(), /^P[2-6]$/);
   await screenshot(page, "deadlock-selected-dark");
+  for (const theme of ["light", "high-contrast"] as const) {
+    const before = (await panelDebug(page)).frames;
+    await setTheme(page, theme);
+    await waitForFrame(page, before);
+    assert.equal((await panelDebug(page)).lastFrame!.deadlockArrows, 5);
+    await screenshot(page, `deadlock-${theme}`);
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -13,6 +13,7 @@ import {
   recordFixture,
   screenshot,
   send,
+  setTheme,
   snapshot,
   startHarness,
   waitForFrame,
@@ -157,6 +158,8 @@ for (const name of ["pool", "salary-pool"]) {
     assert.ok(debug.lastFrame!.tasks >= 1);
     await page.locator(".view-pools").scrollIntoViewIfNeeded();
     await screenshot(page, `${name}-pools-dark`);
+    await setTheme(page, "light");
+    await screenshot(page, `${name}-pools-light`);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -25,12 +25,17 @@ export function describePool(pool: PoolRow): string {
   return parts.join(" ");
 }
 
-function describeBin(bin: HistogramBin, last: boolean): string {
-  const range =
-    bin.from === bin.to
-      ? `took ${formatDuration(bin.from)}`
-      : `took from ${formatDuration(bin.from)} to ${last ? "" : "under "}${formatDuration(bin.to)}`;
-  return `${plural(bin.count, "task")} ${range}`;
+/** "1.2 ms to 40 ms"; a range too narrow for the usual rounding is told in finer steps. */
+function formatRange(from: number, to: number): string {
+  const low = formatDuration(from);
+  const high = formatDuration(to);
+  if (low !== high || from === to) return `${low} to ${high}`;
+  return `${(from / 1e6).toFixed(3)} ms to ${(to / 1e6).toFixed(3)} ms`;
+}
+
+function describeBin(bin: HistogramBin): string {
+  const range = bin.from === bin.to ? formatDuration(bin.from) : formatRange(bin.from, bin.to);
+  return `${plural(bin.count, "task")} took ${range}`;
 }
 
 export class PoolsView {
@@ -86,7 +91,7 @@ export class PoolsView {
     ];
     const stats = element("dl", "pool-figures");
     for (const [label, value, help] of figures) {
-      const item = element("div", `pool-figure pool-${label}`);
+      const item = element("div", `pool-figure pool-${label}${value > 0 ? " nonzero" : ""}`);
       item.title = help;
       item.append(element("dt", "", label), element("dd", "", formatCount(value)));
       stats.append(item);
@@ -103,16 +108,16 @@ export class PoolsView {
       "pool-histogram-caption",
       bars.length === 0
         ? "No finished tasks to time."
-        : `Task durations, ${formatDuration(bars[0].from)} to ${formatDuration(bars[bars.length - 1].to)}`,
+        : `Task durations, ${formatRange(bars[0].from, bars[bars.length - 1].to)}`,
     );
     const plot = element("div", "pool-bars");
     const most = Math.max(1, ...bars.map((bin) => bin.count));
-    bars.forEach((bin, index) => {
+    bars.forEach((bin) => {
       const bar = element("div", "pool-bar");
       const fill = element("div", "pool-bar-fill");
       fill.style.height = `${bin.count === 0 ? 0 : Math.max(4, (100 * bin.count) / most)}%`;
       bar.append(fill);
-      bar.title = describeBin(bin, index === bars.length - 1);
+      bar.title = describeBin(bin);
       plot.append(bar);
       this.bars++;
     });
@@ -123,7 +128,7 @@ export class PoolsView {
         ? "No task durations"
         : bars
             .filter((bin) => bin.count > 0)
-            .map((bin, index, shown) => describeBin(bin, index === shown.length - 1))
+            .map((bin) => describeBin(bin))
             .join("; "),
     );
     figure.append(caption, plot);

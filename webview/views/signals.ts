@@ -23,7 +23,7 @@ const columns = [
   },
   {
     title: "Signals",
-    help: "Event sets, condition notifies and barrier trips: the calls that wake waiters",
+    help: "Event sets and clears, condition notifies, barrier aborts and resets",
     numeric: true,
   },
   { title: "Woken by", help: "Who woke whom: waker→woken, how many times" },
@@ -60,13 +60,18 @@ export function describeSignal(row: SignalRow): string {
   if (row.broken > 0) parts.push(`${plural(row.broken, "wait")} ended with the barrier broken.`);
   const signal =
     row.kind === "event"
-      ? "set"
+      ? "set or cleared"
       : row.kind === "condition"
         ? "notified"
         : row.kind === "barrier"
-          ? "tripped"
+          ? "aborted or reset"
           : "signalled";
   parts.push(`It was ${signal} ${plural(row.signals, "time")}.`);
+  if (row.kind === "barrier" && row.wakes.size === 0) {
+    parts.push(
+      "A barrier lets its waiters go when the last of them arrives: nobody else wakes them.",
+    );
+  }
   if (row.wakes.size > 0) {
     const wakes = [...row.wakes]
       .sort((a, b) => b[1] - a[1])
