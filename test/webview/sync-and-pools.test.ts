@@ -164,3 +164,62 @@ for (const name of ["pool", "salary-pool"]) {
     await page.close();
   });
 }
+
+test("a live run whose lock waits form a cycle: the panel's own deadlock is highlighted", async () => {
+  const ms = 1e6;
+  const events: TraceEvent[] = [
+    { type: "process.start", t: 0, p: 1, pid: 100, ppid: 1, name: "MainProcess" },
+    { type: "object.create", t: 1 * ms, p: 1, obj: "1.1", kind: "lock" },
+    { type: "object.create", t: 1 * ms, p: 1, obj: "1.2", kind: "lock" },
+  ];
+  for (const child of [2, 3]) {
+    events.push(
+      {
+        type: "process.spawn",
+        t: child * ms,
+        p: 1,
+        child,
+        pid: 100 + child,
+        name: `Worker-${child}`,
+        target: "/w/a.ts#work",
+        daemon: false,
+        role: "process",
+      },
+      {
+        type: "process.start",
+        t: child * ms + 1,
+        p: child,
+        pid: 100 + child,
+        ppid: 100,
+        name: `Worker-${child}`,
+      },
+    );
+  }
+  events.push(
+    { type: "lock.request", t: 10 * ms, p: 2, obj: "1.1" },
+    { type: "lock.acquired", t: 10 * ms, p: 2, obj: "1.1", wait: 0, heldBy: [] },
+    { type: "lock.request", t: 11 * ms, p: 3, obj: "1.2" },
+    { type: "lock.acquired", t: 11 * ms, p: 3, obj: "1.2", wait: 0, heldBy: [] },
+    { type: "lock.request", t: 20 * ms, p: 2, obj: "1.2" },
+    { type: "lock.request", t: 21 * ms, p: 3, obj: "1.1" },
+    { type: "resource.sample", t: 40 * ms, p: 1, cpu: 0, rss: 1 },
+  );
+  const { page, errors } = await openPanel(harness);
+  await send(page, {
+    type: "snapshot",
+    run: { source: "live", path: "/w/a.ts", state: "running", exitCode: null },
+    events,
+  });
+  await waitForFrame(page, 0);
+  const warning = page.locator(".warning-item").first();
+  assert.match(await warning.locator(".warning-title").innerText(), /Deadlock/);
+  const frame = (await panelDebug(page)).lastFrame!;
+  assert.equal(frame.deadlockMarks, 2);
+  assert.equal(frame.deadlockArrows, 2);
+  await warning.click();
+  const selected = page.locator('[role="treeitem"][aria-selected="true"] .process-label');
+  assert.match(await selected.innerText(), /^P[23]$/);
+  await screenshot(page, "deadlock-live-lock-cycle-dark");
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -32,6 +32,8 @@ export function drawDeadlocks(
       if (index === undefined) continue;
       const lane = store.timeline.lanes.get(p);
       let since = cycle.t;
+      // A wait still open (a live run) began when it did.
+      for (const open of lane?.openWaits.values() ?? []) since = Math.min(since, open.start);
       const wait = lane?.lockWaits.findAt(cycle.t) ?? -1;
       if (lane && wait >= 0) since = Math.min(since, lane.lockWaits.start(wait));
       else {
