@@ -219,6 +219,25 @@ test("a live run whose lock waits form a cycle: the panel's own deadlock is high
   await warning.click();
   const selected = page.locator('[role="treeitem"][aria-selected="true"] .process-label');
   assert.match(await selected.innerText(), /^P[23]$/);
+  // Hovering a stuck wait says it is part of the deadlock, and with whom.
+  const canvas = page.locator(".timeline-overlay");
+  const box = (await canvas.boundingBox())!;
+  const point = await page.evaluate(
+    ({ t, p }) => {
+      const panel = (
+        window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
+      ).procscopePanel;
+      return { x: panel.timeToX(t), y: panel.laneMiddle(p) };
+    },
+    { t: 30 * ms, p: 3 },
+  );
+  await page.mouse.move(box.x + point.x, box.y + point.y);
+  const tooltip = page.locator(".timeline-tooltip");
+  await tooltip.waitFor({ state: "visible" });
+  assert.match(
+    await tooltip.innerText(),
+    /This wait never ends: P3 is in a deadlock \(P\d waits for P\d, P\d waits for P\d\)\./,
+  );
   await screenshot(page, "deadlock-live-lock-cycle-dark");
   assert.deepEqual(errors, []);
   await page.close();

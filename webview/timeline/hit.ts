@@ -15,6 +15,7 @@ import {
   locationOf,
   type Naming,
 } from "../../src/model/describe";
+import { deadlockCycles } from "../../src/model/warnings";
 import type { SourceLocation } from "../../src/protocol/trace";
 import type { PanelStore } from "../store";
 import type { FrameInput } from "./plot";
@@ -35,6 +36,26 @@ export interface Hit {
 const pointerSlop = 4;
 
 export function hitTest(input: FrameInput, naming: Naming, x: number, y: number): Hit | null {
+  const hit = hitShape(input, naming, x, y);
+  if (!hit || (hit.kind !== "lock-wait" && hit.kind !== "blocked")) return hit;
+  const index = input.lanes.laneAt(y);
+  const process = index < 0 ? undefined : input.lanes.order[index];
+  if (process === undefined) return hit;
+  const { store, viewport, width } = input;
+  const toX = (t: number): number =>
+    geometry.gutterWidth + viewport.timeToX(t, width - geometry.gutterWidth);
+  for (const cycle of deadlockCycles(store.model, store.timeline)) {
+    if (!cycle.processes.includes(process) || hit.x2 < toX(cycle.t) - pointerSlop) continue;
+    const steps = cycle.edges.map((edge) => `P${edge.from} waits for P${edge.to}`).join(", ");
+    return {
+      ...hit,
+      text: `${hit.text}${/[.!?]$/.test(hit.text) ? "" : "."} This wait never ends: P${process} is in a deadlock (${steps}).`,
+    };
+  }
+  return hit;
+}
+
+function hitShape(input: FrameInput, naming: Naming, x: number, y: number): Hit | null {
   const { viewport, lanes, width, store } = input;
   if (x < geometry.gutterWidth || y < geometry.axisHeight) return null;
   const plotWidth = width - geometry.gutterWidth;
