@@ -41,11 +41,12 @@ const timeline = new TimelineView(store, currentPalette, requestFrame, post, (pr
 const locks = new LocksView(store, post);
 const queues = new QueuesView(store, post);
 const signals = new SignalsView(store, post);
-const pools = new PoolsView(store);
-const warnings = new WarningsView(store, post, (processes) => {
+const showLanes = (processes: number[]): void => {
   tree.pick(processes[0]);
   timeline.reveal(processes);
-});
+};
+const warnings = new WarningsView(store, post, showLanes);
+const pools = new PoolsView(store, showLanes);
 const toolbar = new Toolbar(store, post, () => timeline.fit());
 
 const errorBanner = element("div", "error-banner");

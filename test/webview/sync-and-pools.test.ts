@@ -154,6 +154,18 @@ for (const name of ["pool", "salary-pool"]) {
     assert.equal(inBars, Number(await cards.first().locator(".pool-done dd").innerText()));
     assert.match((await cards.first().getAttribute("title")) ?? "", /tasks were submitted/);
     assert.equal(await cards.first().getAttribute("tabindex"), "0");
+    // Enter on the card selects its first worker's lane.
+    await cards.first().focus();
+    await page.keyboard.press("Enter");
+    const worker = Math.min(
+      ...events.flatMap((event) => (event.type === "pool.start" ? [event.p] : [])),
+    );
+    await page.waitForFunction(
+      (label) =>
+        document.querySelector('[role="treeitem"][aria-selected="true"] .process-label')
+          ?.textContent === label,
+      `P${worker}`,
+    );
     // The workers' lanes show the tasks they ran.
     assert.ok(debug.lastFrame!.tasks >= 1);
     await page.locator(".view-pools").scrollIntoViewIfNeeded();

@@ -44,7 +44,11 @@ export class PoolsView {
   /** Histogram bars drawn, for the tests. */
   bars = 0;
 
-  constructor(private readonly store: PanelStore) {
+  constructor(
+    private readonly store: PanelStore,
+    /** Shows processes (selects and scrolls to their lanes): a pool's workers. */
+    private readonly show: (processes: number[]) => void = () => undefined,
+  ) {
     this.element.setAttribute("role", "list");
     this.element.setAttribute("aria-label", "Pools");
   }
@@ -75,7 +79,7 @@ export class PoolsView {
   }
 
   private card(pool: PoolRow): HTMLElement {
-    const card = element("div", "pool-card");
+    const card = element("div", "pool-card clickable");
     card.setAttribute("role", "listitem");
     card.dataset.id = pool.obj;
     card.tabIndex = 0;
@@ -97,6 +101,18 @@ export class PoolsView {
       stats.append(item);
     }
     card.append(element("div", "pool-name", pool.name), stats, this.chart(pool));
+    const showWorkers = (): void => {
+      const workers = new Set<number>();
+      for (const event of this.store.events) {
+        if (event.type === "pool.start" && event.obj === pool.obj) workers.add(event.p);
+      }
+      if (workers.size > 0) this.show([...workers].sort((a, b) => a - b));
+    };
+    card.title += " Click to show its workers in the timeline.";
+    card.addEventListener("click", showWorkers);
+    card.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") showWorkers();
+    });
     return card;
   }
 
