@@ -100,6 +100,21 @@ export async function runRoot(runtimeEntry: string, entry: string, args: string[
   }
 }
 
+/**
+ * `terminate()` (SIGTERM) must not cost the trace what the process recorded last (a pool
+ * worker's last task, say): hand it to the OS, then die of the signal as before. A program
+ * that handles SIGTERM itself keeps its own handling.
+ */
+function keepEventsOnTerminate(): void {
+  const onTerminate = (): void => {
+    context.recorder.flush(context.number, true);
+    context.client.flush();
+    if (process.listenerCount("SIGTERM") > 0) return;
+    process.kill(process.pid, "SIGTERM");
+  };
+  process.once("SIGTERM", onTerminate);
+}
+
 /** Entry of every child process: become the process the parent described, run its target. */
 export async function runChild(runtimeEntry: string): Promise<void> {
   const launch = JSON.parse(process.env[ENV.launch] ?? "{}") as LaunchSpec;
@@ -111,7 +126,10 @@ export async function runChild(runtimeEntry: string): Promise<void> {
     daemon: launch.daemon,
     parentName: launch.parentName,
   });
-  if (context.tracing) captureOutput();
+  if (context.tracing) {
+    captureOutput();
+    keepEventsOnTerminate();
+  }
   let code = 0;
   try {
     loadEntry(launch.entry);
