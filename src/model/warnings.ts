@@ -3,14 +3,8 @@
  * (a deadlock, a child never joined, items left in a queue, lost events), plus the
  * warnings the runtime itself recorded. The runtime only records facts; these decide.
  */
-import type {
-  DeadlockEvent,
-  ObjectId,
-  ProcessNumber,
-  SourceLocation,
-  TraceEvent,
-} from "../protocol/trace";
-import { lockWaitCycles, reportedCycle, type DeadlockCycle } from "./deadlock";
+import type { DeadlockEvent, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
+import { lockWaitCycles, reportedCycle, type DeadlockCycle, type LockWaitEdge } from "./deadlock";
 import { shortLocation } from "./describe";
 import type { FlowLevels } from "./flow-levels";
 import type { ProcessRow, RunModel } from "./run-model";
@@ -122,43 +116,29 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
 
 /** Locks whose waiters wait, in a circle, for each other: none of them can go on. */
 function deadlocks(model: RunModel, timeline: TimelineModel): PanelWarning[] {
-  // Wait-for graph over locks: a waiting process points at the holder of its lock.
-  const waitsFor = new Map<ProcessNumber, { holder: ProcessNumber; obj: ObjectId }>();
+  return lockWaitCycles(openLockWaits(timeline)).map((cycle) => ({
+    key: `deadlock:${[...cycle.processes].sort((a, b) => a - b).join(",")}`,
+    severity: "error" as const,
+    title: "Deadlock",
+    detail: `${cycle.edges
+      .map((edge) => `P${edge.from} waits for ${model.names.get(edge.obj)} held by P${edge.to}`)
+      .join("; ")}: none of them can go on.`,
+    processes: cycle.processes,
+  }));
+}
+
+/** The wait-for graph over locks: each open lock wait points at the lock's holder. */
+function openLockWaits(timeline: TimelineModel): LockWaitEdge[] {
+  const edges: LockWaitEdge[] = [];
   for (const lane of timeline.lanes.values()) {
     for (const wait of lane.openWaits.values()) {
       if (wait.op !== "acquire") continue;
       const holder = timeline.holderOf(wait.obj);
-      if (holder !== null && holder !== lane.process) {
-        waitsFor.set(lane.process, { holder, obj: wait.obj });
-      }
+      if (holder !== null)
+        edges.push({ waiter: lane.process, holder, obj: wait.obj, since: wait.start });
     }
   }
-  const found: PanelWarning[] = [];
-  const inCycle = new Set<ProcessNumber>();
-  for (const start of waitsFor.keys()) {
-    if (inCycle.has(start)) continue;
-    const path: ProcessNumber[] = [];
-    let current: ProcessNumber | undefined = start;
-    while (current !== undefined && !path.includes(current)) {
-      path.push(current);
-      current = waitsFor.get(current)?.holder;
-    }
-    if (current === undefined || inCycle.has(current)) continue;
-    const cycle = path.slice(path.indexOf(current));
-    for (const p of cycle) inCycle.add(p);
-    const steps = cycle.map((p) => {
-      const edge = waitsFor.get(p)!;
-      return `P${p} waits for ${model.names.get(edge.obj)} held by P${edge.holder}`;
-    });
-    found.push({
-      key: `deadlock:${[...cycle].sort((a, b) => a - b).join(",")}`,
-      severity: "error",
-      title: "Deadlock",
-      detail: `${steps.join("; ")}: none of them can go on.`,
-      processes: cycle,
-    });
-  }
-  return found;
+  return edges;
 }
 
 /** A deadlock the runtime found, told with the panel's names and short locations. */
@@ -233,15 +213,5 @@ function groupNotJoined(found: Array<{ label: string; warning: PanelWarning }>):
  */
 export function deadlockCycles(model: RunModel, timeline: TimelineModel): DeadlockCycle[] {
   if (model.deadlocks.length > 0) return model.deadlocks.map(reportedCycle);
-  const edges = [];
-  for (const lane of timeline.lanes.values()) {
-    for (const wait of lane.openWaits.values()) {
-      if (wait.op !== "acquire") continue;
-      const holder = timeline.holderOf(wait.obj);
-      if (holder !== null) {
-        edges.push({ waiter: lane.process, holder, obj: wait.obj, since: wait.start });
-      }
-    }
-  }
-  return lockWaitCycles(edges);
+  return lockWaitCycles(openLockWaits(timeline));
 }
