@@ -14,7 +14,7 @@ import { requestWithTimeout } from "../channel-writer";
 import { ValueError } from "../errors";
 import { callerLocation } from "../callsite";
 import { TraceSite } from "../recorder";
-import { noteHeld } from "./held";
+import { trackHoldable } from "./held";
 import { createObject } from "../objects";
 import { currentLink } from "../link";
 import type { HubClient } from "../hub-client";
@@ -74,6 +74,7 @@ export abstract class Permits {
   ) {
     this.id = existing ?? createObject(kind, { type: "sync", kind, value }, { value });
     this.site = new TraceSite(this.id);
+    trackHoldable(this);
     if (!linksWithRevoke.has(this.link)) {
       linksWithRevoke.add(this.link);
       this.link.on("revoke", (frame) => {
@@ -174,7 +175,6 @@ export abstract class Permits {
       this.link.flush();
     }
     if (context.tracing) {
-      noteHeld(this.id, 1);
       if (context.recorder.receiveWantsDetail(this.site)) {
         record<LockAcquiredEvent>({
           type: "lock.acquired",
@@ -235,7 +235,6 @@ export abstract class Permits {
       return false;
     }
     this.heldSince.push(context.now());
-    noteHeld(this.id, 1);
     if (reply.header.biased) {
       this.biased = true;
       this.reportedHeld = true;
@@ -263,7 +262,6 @@ export abstract class Permits {
     if (context.tracing) {
       const t = context.now();
       const hold = since === undefined ? 0 : t - since;
-      if (since !== undefined) noteHeld(this.id, -1);
       if (this.biased && !context.recorder.sendWantsDetail(this.site)) {
         context.recorder.packLock(this.site, false, t, hold);
       } else {
