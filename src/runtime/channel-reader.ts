@@ -318,6 +318,10 @@ export class ChannelReader {
   private recall(): void {
     this.shared = true;
     this.giveBack();
+    // Always answered, even with nothing to give: the hub serves no one until it hears back,
+    // so that no reader gets a later item before the recalled earlier ones.
+    this.sendAck();
+    this.link.send({ type: "return", obj: this.obj, count: 0 });
   }
 
   private giveBack(): void {

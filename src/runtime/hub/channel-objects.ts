@@ -45,8 +45,11 @@ export class ChannelObjects {
         this.channel(obj).consumed(peer, h.count as number);
         return true;
       case "return":
-        if (frame.body)
+        if (frame.body) {
           this.channel(obj).returned(peer, { body: frame.body, count: h.count as number });
+        } else {
+          this.channel(obj).recallAnswered(peer);
+        }
         return true;
       case "qsize":
         peer.reply(req, { size: this.channel(obj).qsize() });

@@ -52,6 +52,11 @@ export class Channel {
   /** Items handed to readers and not yet reported consumed, per reader. */
   private readonly leased = new Map<Peer, number>();
   private readonly readers = new Set<Peer>();
+  /**
+   * Readers asked to give their batch back and not yet answered. Until they answer, no one
+   * is served: items they hold come before everything stored here.
+   */
+  private readonly recalling = new Set<Peer>();
   /** Per lone reader: its current batch size and when it was last served. */
   private readonly pace = new Map<Peer, { batch: number; servedAt: number }>();
   private readonly demands: Demand[] = [];
@@ -184,6 +189,7 @@ export class Channel {
   /** A process is gone: forget its demands, puts and holdings; its leased items are lost. */
   dropPeer(peer: Peer, events: ChannelEvents): void {
     this.readers.delete(peer);
+    this.recalling.delete(peer);
     this.pace.delete(peer);
     for (let i = this.demands.length - 1; i >= 0; i--) {
       if (this.demands[i].peer === peer) this.demands.splice(i, 1);
@@ -220,8 +226,16 @@ export class Channel {
     if (this.readers.size < 2) return;
     // Shared from now on: whoever holds a lone reader's batch must give it back.
     for (const [holder, count] of this.leased) {
-      if (holder !== peer && count > 0) holder.send({ type: "recall", obj: this.id });
+      if (holder !== peer && count > 0 && !this.recalling.has(holder)) {
+        this.recalling.add(holder);
+        holder.send({ type: "recall", obj: this.id });
+      }
     }
+  }
+
+  /** A recalled reader has given back all it held: others may be served again. */
+  recallAnswered(peer: Peer): void {
+    if (this.recalling.delete(peer)) this.serve();
   }
 
   private store(segment: Segment): void {
@@ -231,7 +245,7 @@ export class Channel {
   }
 
   private serve(): void {
-    while (this.demands.length > 0 && this.stored > 0) {
+    while (this.demands.length > 0 && this.stored > 0 && this.recalling.size === 0) {
       const demand = this.demands.shift()!;
       const lone = this.readers.size < 2;
       const taken = lone
