@@ -2,14 +2,9 @@
 // objects and arrays, and is the same object there (API.md: "passable in args").
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { assertSucceeded, cleanUp, result, sharedRun } from "./helpers";
+import { assertSucceeded, cleanUp, result, sharedRun, type ErrorReport } from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-}
 
 const run = sharedRun("sync-args.ts");
 

@@ -13,16 +13,11 @@ import {
   runFixture,
   sharedRun,
   type FixtureRun,
+  type ErrorReport,
 } from "./helpers";
 
 after(cleanUp);
 
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 type Outcome = { index: number } | { error: ErrorReport };
 interface PartyReport {
   p: number;

@@ -12,16 +12,11 @@ import {
   runFixture,
   sharedRun,
   type EventOf,
+  type ErrorReport,
+  assertThrew,
 } from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 
 const FIXTURE = "sync-event-condition.ts";
 const ms = 1_000_000;
@@ -32,11 +27,9 @@ const producerConsumer = scenario("producer-consumer");
 const notify = scenario("notify");
 const misuse = scenario("condition-misuse");
 
-function assertValueError(error: ErrorReport | null, what: string): void {
-  assert.ok(error, `${what} did not throw`);
-  assert.equal(error.name, "ValueError", `${what}: ${error.message}`);
-  assert.ok(error.isExpected && error.isError, `${what}: not a ValueError instance`);
-}
+const assertValueError = (error: ErrorReport | null, what: string): void => {
+  assertThrew(error, "ValueError", what);
+};
 
 function at(event: { loc?: string }, line: string): void {
   assert.ok(event.loc?.startsWith(fixtureLine(FIXTURE, line)), `${event.loc} is not @line:${line}`);

@@ -11,16 +11,11 @@ import {
   resultsOf,
   runFixture,
   sharedRun,
+  type ErrorReport,
+  assertThrew,
 } from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 
 const FIXTURE = "sync-rlock-semaphore.ts";
 const ms = 1_000_000;
@@ -29,11 +24,9 @@ const rlock = scenario("rlock");
 const timeouts = scenario("timeouts");
 const bounded = scenario("bounded");
 
-function assertValueError(error: ErrorReport | null, what: string): void {
-  assert.ok(error, `${what} did not throw`);
-  assert.equal(error.name, "ValueError", `${what}: ${error.message}`);
-  assert.ok(error.isExpected && error.isError, `${what}: not a ValueError instance`);
-}
+const assertValueError = (error: ErrorReport | null, what: string): void => {
+  assertThrew(error, "ValueError", what);
+};
 
 test("RLock: the holder re-enters it (acquire twice, even with block: false)", async () => {
   const run = await rlock();

@@ -2,26 +2,26 @@
 // ctypes stores them, reads and writes from any process, index checks, their locks.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { assertSucceeded, cleanUp, eventsOf, result, runFixture, sharedRun } from "./helpers";
+import {
+  assertSucceeded,
+  cleanUp,
+  eventsOf,
+  result,
+  runFixture,
+  sharedRun,
+  type ErrorReport,
+  assertThrew,
+} from "./helpers";
 
 after(cleanUp);
-
-interface ErrorReport {
-  name: string;
-  message: string;
-  isError: boolean;
-  isExpected: boolean;
-}
 
 const FIXTURE = "sync-values.ts";
 const typecodes = sharedRun(FIXTURE, { args: ["typecodes"] });
 const array = sharedRun(FIXTURE, { args: ["array"] });
 
-function assertValueError(error: ErrorReport | null, what: string): void {
-  assert.ok(error, `${what} did not throw`);
-  assert.equal(error.name, "ValueError", `${what}: ${error.message}`);
-  assert.ok(error.isExpected && error.isError, `${what}: not a ValueError instance`);
-}
+const assertValueError = (error: ErrorReport | null, what: string): void => {
+  assertThrew(error, "ValueError", what);
+};
 
 test("Value('i') wraps at 32 bits, as a C int", async () => {
   const run = await typecodes();
