@@ -189,7 +189,7 @@ export class Channel {
   /** A process is gone: forget its demands, puts and holdings; its leased items are lost. */
   dropPeer(peer: Peer, events: ChannelEvents): void {
     this.readers.delete(peer);
-    this.recalling.delete(peer);
+    const wasRecalled = this.recalling.delete(peer);
     this.pace.delete(peer);
     for (let i = this.demands.length - 1; i >= 0; i--) {
       if (this.demands[i].peer === peer) this.demands.splice(i, 1);
@@ -204,6 +204,8 @@ export class Channel {
     this.leased.delete(peer);
     if (lost > 0 && !peer.saidBye) events.lost(this, peer, lost);
     this.removeWriter(peer, true);
+    // A recalled reader that died will never answer: serve the others now.
+    if (wasRecalled) this.serve();
     this.admitParkedPuts();
   }
 
