@@ -3,13 +3,13 @@
  * the child bootstrap, and the orderly exit that joins children and flushes the trace.
  */
 import * as v8 from "node:v8";
-import { inspect } from "node:util";
 import { context, record } from "./context";
 import { ENV } from "./env";
 import { fromWire } from "./clone";
 import { resolveReference } from "./functions";
 import { finishChildren, type LaunchSpec } from "./process";
-import { installLoader, ProgramSyntaxError } from "./loader";
+import { installLoader } from "./loader";
+import { reportFailure } from "./failure";
 import type { OutputEvent } from "../protocol/trace";
 
 /** True in the root process of a run (Python's `__name__ == "__main__"` under spawn). */
@@ -31,7 +31,7 @@ async function runMain(fn: () => unknown): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    printUncaught("MainProcess", error);
+    reportFailure("MainProcess", error);
     process.exitCode = 1;
   }
   try {
@@ -39,11 +39,6 @@ async function runMain(fn: () => unknown): Promise<void> {
   } finally {
     await context.shutdown();
   }
-}
-
-function printUncaught(name: string, error: unknown): void {
-  const text = error instanceof Error ? (error.stack ?? String(error)) : inspect(error);
-  process.stderr.write(`Process ${name} (pid ${process.pid}) failed:\n${text}\n`);
 }
 
 const MAX_OUTPUT_CHARS = 4000;
@@ -75,11 +70,7 @@ function loadEntry(entry: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(entry);
   } catch (error) {
-    if (error instanceof ProgramSyntaxError) {
-      process.stderr.write(`procscope: syntax error in ${error.message}\n`);
-    } else {
-      printUncaught(context.info.name, error);
-    }
+    reportFailure(context.info.name, error);
     throw error;
   }
 }
@@ -137,7 +128,8 @@ export async function runChild(runtimeEntry: string): Promise<void> {
     const args = argsBody ? (fromWire(v8.deserialize(argsBody)) as unknown[]) : [];
     await target(...args);
   } catch (error) {
-    if (!(error instanceof ProgramSyntaxError)) printUncaught(launch.name, error);
+    // Said once, whether it came from loading the modules or from the target.
+    reportFailure(launch.name, error);
     code = 1;
   }
   process.exitCode = code;

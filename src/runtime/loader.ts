@@ -127,7 +127,9 @@ function compileFile(filename: string): string {
     platform: "node",
     sourcemap: "inline",
     sourcefile: filename,
-    supported: { "dynamic-import": true },
+    // `import("./worker.js")` becomes a require through this loader: Node's own import()
+    // would bypass it and could not load the program's TypeScript modules.
+    supported: { "dynamic-import": false },
   };
   try {
     return esbuild.transformSync(source, options).code;
