@@ -5,6 +5,7 @@
 import * as net from "node:net";
 import * as crypto from "node:crypto";
 import { FrameReader } from "../runtime/framing";
+import { guardHandshake } from "../runtime/handshake";
 import {
   decodeTraceBatch,
   decodeTraceBatchLazily,
@@ -16,7 +17,10 @@ import type { TraceEvent } from "../protocol/trace";
 export class Collector {
   private readonly server: net.Server;
   readonly secret = crypto.randomBytes(32).toString("hex");
+  /** The run's hub, once it has presented the secret. */
   private readonly connections = new Set<net.Socket>();
+  /** Connections that have not (yet) presented it. */
+  private readonly strangers = new Set<net.Socket>();
   private idleWaiters: Array<() => void> = [];
   /** Frames from a peer that did not present the secret, or that were corrupt. */
   rejected = 0;
@@ -44,10 +48,12 @@ export class Collector {
 
   private accept(socket: net.Socket): void {
     const reader = new FrameReader();
+    const handshake = guardHandshake(socket, reader);
     let authenticated = false;
-    this.connections.add(socket);
+    this.strangers.add(socket);
     socket.on("data", (chunk: Buffer) => {
-      this.received += chunk.length;
+      // Progress counts only the run's own bytes: a stranger cannot keep the launcher waiting.
+      if (authenticated) this.received += chunk.length;
       try {
         reader.push(chunk, ({ header, body }) => {
           if (!authenticated) {
@@ -60,7 +66,11 @@ export class Collector {
             if (!authenticated) {
               this.rejected++;
               socket.destroy();
+              return;
             }
+            handshake.passed();
+            this.strangers.delete(socket);
+            this.connections.add(socket);
             return;
           }
           if (header.type !== "trace" || !body) return;
@@ -79,7 +89,8 @@ export class Collector {
     });
     socket.on("error", () => undefined);
     socket.on("close", () => {
-      this.connections.delete(socket);
+      this.strangers.delete(socket);
+      if (!this.connections.delete(socket)) return;
       if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }
@@ -109,7 +120,7 @@ export class Collector {
   }
 
   close(): void {
-    for (const socket of this.connections) socket.destroy();
+    for (const socket of [...this.connections, ...this.strangers]) socket.destroy();
     this.server.close();
   }
 }

@@ -34,6 +34,8 @@ export function encodeFrame(header: object, body?: Buffer | null): Buffer[] {
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** The largest frame accepted; lowered while a peer has not proved itself (handshake.ts). */
+  maxFrameBytes = MAX_FRAME_BYTES;
 
   push(chunk: Buffer, onFrame: (frame: Frame) => void): void {
     this.chunks.push(chunk);
@@ -41,7 +43,7 @@ export class FrameReader {
     while (this.buffered >= 4) {
       const head = this.peek(4);
       const length = head.readUInt32LE(0);
-      if (length < 4 || length > MAX_FRAME_BYTES) {
+      if (length < 4 || length > this.maxFrameBytes) {
         throw new Error(`corrupt frame: length ${length} is out of range`);
       }
       if (this.buffered < 4 + length) return;

@@ -10,6 +10,7 @@ import * as net from "node:net";
 import * as crypto from "node:crypto";
 import * as v8 from "node:v8";
 import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../framing";
+import { guardHandshake } from "../handshake";
 import type { Channel } from "./channels";
 import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
 import { SyncObjects } from "./sync-objects";
@@ -129,8 +130,8 @@ export class Hub implements ChannelWarnings {
 
   private accept(socket: net.Socket): void {
     const peer = new Peer(socket);
-    this.peers.add(peer);
     const reader = new FrameReader();
+    const handshake = guardHandshake(socket, reader);
     let authenticated = false;
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
@@ -142,6 +143,9 @@ export class Hub implements ChannelWarnings {
               socket.destroy();
               return;
             }
+            // Only a peer that knows the secret is one of the run's processes.
+            handshake.passed();
+            this.peers.add(peer);
           }
           this.handle(peer, frame);
         });

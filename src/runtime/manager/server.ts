@@ -7,6 +7,7 @@
 import * as net from "node:net";
 import * as fs from "node:fs";
 import { FrameReader, type Frame } from "../framing";
+import { guardHandshake } from "../handshake";
 import { Peer, flushPeers } from "../hub/peer";
 import { ChannelObjects } from "../hub/channel-objects";
 import { SyncObjects } from "../hub/sync-objects";
@@ -74,6 +75,7 @@ class ManagerServer {
   private accept(socket: net.Socket): void {
     const peer = new Peer(socket);
     const reader = new FrameReader();
+    const handshake = guardHandshake(socket, reader);
     const challenge = newChallenge();
     let authenticated = false;
     socket.setNoDelay(true);
@@ -94,6 +96,7 @@ class ManagerServer {
             return;
           }
           authenticated = true;
+          handshake.passed();
           peer.number = typeof h.p === "number" ? h.p : 0;
           peer.pid = typeof h.pid === "number" ? h.pid : 0;
           peer.reply(h.req as number, {
