@@ -23,9 +23,16 @@ export function preview(value: unknown): string {
 }
 
 /** Appends `value` to the outgoing batch for `site.obj` (unbounded: never waits for room). */
-export function sendMessage(link: HubClient, site: TraceSite, value: unknown, where: string): void {
+/** `prechecked`: the value was walked already (bytes it holds); see `Queue.putPrechecked`. */
+export function sendMessage(
+  link: HubClient,
+  site: TraceSite,
+  value: unknown,
+  where: string,
+  prechecked?: number,
+): void {
   const seq = context.nextMessageSeq();
-  link.appendMessage(site.obj, value, context.number, seq, where);
+  link.appendMessage(site.obj, value, context.number, seq, where, prechecked);
   if (context.tracing) recordSend(site, seq, value, undefined);
 }
 

@@ -196,13 +196,29 @@ export class HubClient {
    * Appends one message to the batch for `obj`. Throws `PicklingError` (from the walk)
    * before anything is written when the value cannot cross a process boundary.
    */
-  appendMessage(obj: string, value: unknown, sender: number, seq: number, where: string): void {
+  appendMessage(
+    obj: string,
+    value: unknown,
+    sender: number,
+    seq: number,
+    where: string,
+    prechecked?: number,
+  ): void {
     let batch = this.batch;
     if (batch && batch.obj !== obj) {
       this.sealBatch();
       batch = null;
     }
     if (!batch) batch = this.openBatch(obj);
+    if (prechecked !== undefined) {
+      // Walked by the caller and made only of fresh objects: nothing to share or swap.
+      batch.serializer.writeUint32(sender);
+      batch.serializer.writeUint32(seq);
+      batch.serializer.writeUint32(0);
+      batch.serializer.writeValue(value);
+      this.endMessage(batch, prechecked);
+      return;
+    }
     let walked = walkValue(value, where, "send", batch.seen, seq);
     if (walked & Walk.SeenInBatch) {
       // Shares an object with an earlier message of this batch: cut the batch so the
@@ -216,8 +232,12 @@ export class HubClient {
     batch.serializer.writeUint32(seq);
     batch.serializer.writeUint32(hasHandles ? 1 : 0);
     batch.serializer.writeValue(hasHandles ? toWire(value) : value);
+    this.endMessage(batch, lastWalkBulkBytes());
+  }
+
+  private endMessage(batch: OpenBatch, bulkBytes: number): void {
     batch.count++;
-    batch.bytes += lastWalkBulkBytes();
+    batch.bytes += bulkBytes;
     if (batch.count >= MAX_BATCH_MESSAGES || batch.bytes >= MAX_BATCH_BYTES) this.sealBatch();
     this.scheduleFlush();
   }

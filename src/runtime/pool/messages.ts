@@ -4,8 +4,9 @@ import type { FunctionRef } from "../functions";
 export interface TaskMessage {
   task: number;
   fn: FunctionRef;
-  /** Argument lists, one call each (a `map` chunk holds several). */
-  calls: unknown[][];
+  /** One entry per call (a `map` chunk holds several): an argument list when `spread`, else the only argument. */
+  calls: unknown[];
+  spread: boolean;
 }
 
 export interface ErrorData {

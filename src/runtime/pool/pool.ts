@@ -10,7 +10,7 @@ import { context, record } from "../context";
 import { Process, cpuCount } from "../process";
 import { Queue } from "../queue";
 import { referenceOf, describeReference, type FunctionRef } from "../functions";
-import { walkValue } from "../clone";
+import { lastWalkBulkBytes, walkValue } from "../clone";
 import { ProcessError, ValueError, reviveError } from "../errors";
 import { callerLocation } from "../callsite";
 import { createObject, ownedBy } from "../objects";
@@ -47,7 +47,11 @@ export interface ApplyOptions<T> {
 interface Task {
   id: number;
   fn: FunctionRef;
-  calls: unknown[][];
+  /** One entry per call: an argument list when `spread`, else the call's only argument. */
+  calls: unknown[];
+  spread: boolean;
+  /** Set when `calls` holds only primitives: the bytes of their strings. */
+  primitiveBytes: number | undefined;
   settle(ok: boolean, values: unknown[] | undefined, error: Error | undefined): void;
 }
 
@@ -118,7 +122,7 @@ export class Pool {
     options: ApplyOptions<Awaited<R>> = {},
   ): AsyncResult<Awaited<R>> {
     const result = new AsyncResult<Awaited<R>>();
-    const task = this.submit(fn, [args], (ok, values, error) => {
+    const task = this.submit(fn, [args], true, (ok, values, error) => {
       const value = values?.[0] as Awaited<R>;
       result.settle(ok, value, error);
       if (ok) this.runCallback(task, options.callback, value);
@@ -141,12 +145,7 @@ export class Pool {
     chunksize?: number,
     options: ApplyOptions<Awaited<R>[]> = {},
   ): AsyncResult<Awaited<R>[]> {
-    return this.mapCalls(
-      fn as (...args: unknown[]) => R,
-      [...iterable].map((item) => [item]),
-      chunksize,
-      options,
-    );
+    return this.mapCalls(fn as (...args: unknown[]) => R, [...iterable], false, chunksize, options);
   }
 
   async starmap<A extends unknown[], R>(
@@ -163,14 +162,15 @@ export class Pool {
     chunksize?: number,
     options: ApplyOptions<Awaited<R>[]> = {},
   ): AsyncResult<Awaited<R>[]> {
-    return this.mapCalls(fn as (...args: unknown[]) => R, [...argsList], chunksize, options);
+    return this.mapCalls(fn as (...args: unknown[]) => R, [...argsList], true, chunksize, options);
   }
 
   /** Results in order, as they become available (Python's `imap`). */
   imap<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksize = 1): AsyncIterable<Awaited<R>> {
     const chunks = this.submitChunks(
       fn as (...args: unknown[]) => R,
-      [...iterable].map((item) => [item]),
+      [...iterable],
+      false,
       chunksize,
     );
     return {
@@ -188,7 +188,8 @@ export class Pool {
   ): AsyncIterable<Awaited<R>> {
     const chunks = this.submitChunks(
       fn as (...args: unknown[]) => R,
-      [...iterable].map((item) => [item]),
+      [...iterable],
+      false,
       chunksize,
     );
     return {
@@ -240,17 +241,18 @@ export class Pool {
 
   private mapCalls<R>(
     fn: (...args: unknown[]) => R,
-    calls: unknown[][],
+    calls: unknown[],
+    spread: boolean,
     chunksize: number | undefined,
     options: ApplyOptions<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
     const result = new AsyncResult<Awaited<R>[]>();
     const first = this.nextTask;
     Promise.all(
-      this.submitChunks(fn, calls, chunksize ?? this.defaultChunksize(calls.length)),
+      this.submitChunks(fn, calls, spread, chunksize ?? this.defaultChunksize(calls.length)),
     ).then(
       (chunks) => {
-        const values = chunks.flat() as Awaited<R>[];
+        const values = concatenate(chunks) as Awaited<R>[];
         result.settle(true, values, undefined);
         this.runCallback(first, options.callback, values);
       },
@@ -271,7 +273,8 @@ export class Pool {
 
   private submitChunks<R>(
     fn: (...args: unknown[]) => R,
-    calls: unknown[][],
+    calls: unknown[],
+    spread: boolean,
     chunksize: number,
   ): Promise<unknown[]>[] {
     // Checked here, not in the promises below: a closed pool or an unexported function
@@ -285,7 +288,7 @@ export class Pool {
     for (let i = 0; i < calls.length; i += chunksize) {
       chunks.push(
         new Promise((resolve, reject) =>
-          this.submit(fn, calls.slice(i, i + chunksize), (ok, values, error) =>
+          this.submit(fn, calls.slice(i, i + chunksize), spread, (ok, values, error) =>
             ok ? resolve(values!) : reject(error!),
           ),
         ),
@@ -305,13 +308,17 @@ export class Pool {
   /** Queues one task; returns its number. */
   private submit(
     fn: (...args: never[]) => unknown,
-    calls: unknown[][],
+    calls: unknown[],
+    spread: boolean,
     settle: Task["settle"],
   ): number {
     this.checkRunning();
     const ref = referenceOf(fn, "the pool's function");
     const id = this.nextTask++;
-    walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", new Map(), 0);
+    const seen = new Map<object, number>();
+    walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", seen, 0);
+    // Only the list itself was seen: primitives, which need no second walk when sent.
+    const primitiveBytes = seen.size === 1 ? lastWalkBulkBytes() : undefined;
     record<PoolSubmitEvent>({
       type: "pool.submit",
       obj: this.id,
@@ -324,7 +331,7 @@ export class Pool {
           ? callerLocation()
           : undefined,
     });
-    this.pending.push({ id, fn: ref, calls, settle });
+    this.pending.push({ id, fn: ref, calls, spread, primitiveBytes, settle });
     this.dispatch();
     return id;
   }
@@ -355,20 +362,43 @@ export class Pool {
     this.exits.push(process.whenExited().then(() => this.workerExited(slot)));
   }
 
-  /** Hands pending tasks to the least busy workers, up to `prefetch` each. */
+  /**
+   * Hands pending tasks to the least busy workers, up to `prefetch` each. A worker is
+   * topped up only once it has worked through half of what it holds, and then gets its
+   * share in one run of messages: they travel as one batch to its inbox (a batch holds one
+   * destination's messages), instead of a frame per task.
+   */
   private dispatch(): void {
     while (this.pending.length > 0) {
       let best: WorkerSlot | null = null;
+      let active = 0;
       for (const worker of this.workers) {
-        if (worker.stopping || worker.outstanding.length >= this.prefetch) continue;
+        if (worker.stopping) continue;
+        active++;
         if (!best || worker.outstanding.length < best.outstanding.length) best = worker;
       }
-      if (!best) break;
-      const task = this.pending.shift()!;
-      best.outstanding.push(task);
-      this.inFlight.set(task.id, { task, worker: best });
-      void best.inbox.putNowait({ task: task.id, fn: task.fn, calls: task.calls });
-      if (this.maxtasks !== null) this.retireIfDone(best);
+      if (!best || best.outstanding.length > this.prefetch / 2) break;
+      // An even share of what is pending, so that a short list is spread over the workers.
+      let room = Math.min(
+        this.prefetch - best.outstanding.length,
+        Math.ceil(this.pending.length / active),
+      );
+      for (; room > 0 && this.pending.length > 0 && !best.stopping; room--) {
+        const task = this.pending.shift()!;
+        best.outstanding.push(task);
+        this.inFlight.set(task.id, { task, worker: best });
+        // A copy of the function's reference per message: one object shared by two
+        // messages of a batch would cut the batch (each message must arrive as its own copy).
+        const message: TaskMessage = {
+          task: task.id,
+          fn: { ...task.fn },
+          calls: task.calls,
+          spread: task.spread,
+        };
+        if (task.primitiveBytes === undefined) void best.inbox.putNowait(message);
+        else best.inbox.putPrechecked(message, task.primitiveBytes);
+        if (this.maxtasks !== null) this.retireIfDone(best);
+      }
     }
     void this.pump();
   }
@@ -508,6 +538,16 @@ export class Pool {
       duration: context.now() - started,
     });
   }
+}
+
+/** The chunks' results as one array (`Array.prototype.flat` is several times slower). */
+function concatenate(chunks: unknown[][]): unknown[] {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const values = new Array<unknown>(length);
+  let at = 0;
+  for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) values[at++] = chunk[i];
+  return values;
 }
 
 function signalName(number: number): string {

@@ -22,6 +22,14 @@ export function errorData(error: unknown): { name: string; message: string; stac
   return { name: "Error", message: String(error) };
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
 export async function poolWorker(
   settings: WorkerSettings,
   inbox: Queue<TaskMessage | null>,
@@ -44,7 +52,13 @@ export async function poolWorker(
         functions.set(key, fn);
       }
       const values: unknown[] = [];
-      for (const args of message.calls) values.push(await fn(...args));
+      const { calls, spread } = message;
+      for (let i = 0; i < calls.length; i++) {
+        const value = spread ? fn(...(calls[i] as unknown[])) : fn(calls[i]);
+        // Awaited only when it is a promise: a turn of the microtask queue per call would
+        // cost more than a trivial task.
+        values.push(isThenable(value) ? await value : value);
+      }
       result = { task: message.task, worker: settings.worker, duration: 0, ok: true, values };
     } catch (error) {
       result = {
