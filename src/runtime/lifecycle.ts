@@ -28,14 +28,16 @@ export function main(fn: () => unknown): void {
 }
 
 async function runMain(fn: () => unknown): Promise<void> {
+  let failed = false;
   try {
     await fn();
   } catch (error) {
     reportFailure("MainProcess", error);
     process.exitCode = 1;
+    failed = true;
   }
   try {
-    await finishChildren();
+    await finishChildren(failed);
   } finally {
     await context.shutdown();
   }

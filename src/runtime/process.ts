@@ -243,10 +243,22 @@ export function cpuCount(): number {
   return os.availableParallelism();
 }
 
-/** Python's exit behaviour: join non-daemon children, terminate daemon ones. */
-export async function finishChildren(): Promise<void> {
+/**
+ * Python's exit behaviour: join non-daemon children, terminate daemon ones. When `main`
+ * failed, every child is terminated (procscope's one deviation here): a child waiting for a
+ * message the failed main never sent would otherwise hang the run for ever.
+ */
+export async function finishChildren(mainFailed = false): Promise<void> {
+  if (mainFailed) {
+    const running = [...liveChildren].filter((child) => !child.daemon && child.isAlive());
+    if (running.length > 0) {
+      process.stderr.write(
+        `procscope: main() failed; terminating the children still running: ${running.map((child) => child.name).join(", ")}\n`,
+      );
+    }
+  }
   for (const child of [...liveChildren]) {
-    if (child.daemon) {
+    if (child.daemon || mainFailed) {
       child.terminate();
     }
   }

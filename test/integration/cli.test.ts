@@ -13,6 +13,9 @@ import {
   runFixture,
   scratch,
   sharedRun,
+  startCli,
+  survivors,
+  waitFor,
 } from "./helpers";
 import type { ChromeTraceEvent } from "../../src/model/perfetto";
 
@@ -32,9 +35,11 @@ test("run: a TypeScript syntax error names file:line:column and exits non-zero",
     broken,
     'import { main } from "procscope";\nmain(async () => {\n  const x: number = ;\n});\n',
   );
-  const run = await runCli(["run", broken, "--trace", scratch("broken.pstrace"), "--no-summary"]);
+  const started = startCli(["run", broken, "--trace", scratch("broken.pstrace"), "--no-summary"]);
+  const run = await started.finished;
   assert.notEqual(run.code, 0, describeRun(run));
   assert.ok(run.stderr.includes(`${broken}:3:21`), run.stderr);
+  assert.ok(await waitFor(() => survivors(started.mark).length === 0, 5000), "left running");
 });
 
 test("run: an unexported target fails the program with PicklingError saying to export it", async () => {
@@ -43,6 +48,7 @@ test("run: an unexported target fails the program with PicklingError saying to e
   assert.match(run.stderr, /PicklingError/);
   assert.match(run.stderr, /hiddenWorker/);
   assert.match(run.stderr, /export/);
+  assert.ok(await waitFor(() => survivors(run.mark).length === 0, 5000), "left running");
 });
 
 test("run: the exit code is the program's", async () => {
