@@ -17,13 +17,20 @@ interface CallSiteLike {
   getColumnNumber(): number | null;
 }
 
-function captureFrames(): CallSiteLike[] {
+/**
+ * The cost of a capture grows with its depth, and the user's frame is usually within a
+ * few frames of the runtime's entry point: a shallow capture first, a deep one if needed.
+ */
+const SHALLOW_FRAMES = 8;
+const DEEP_FRAMES = 32;
+
+function captureFrames(limit: number): CallSiteLike[] {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_error, frames) => frames;
-  Error.stackTraceLimit = 16;
+  Error.stackTraceLimit = limit;
   const holder: { stack?: CallSiteLike[] } = {};
-  Error.captureStackTrace(holder, captureFrames);
+  Error.captureStackTrace(holder, callerLocation);
   const frames = holder.stack ?? [];
   Error.prepareStackTrace = previousPrepare;
   Error.stackTraceLimit = previousLimit;
@@ -32,13 +39,20 @@ function captureFrames(): CallSiteLike[] {
 
 /** The first frame outside the procscope runtime, mapped to the user's source. */
 export function callerLocation(): string | undefined {
-  for (const frame of captureFrames()) {
+  const shallow = captureFrames(SHALLOW_FRAMES);
+  const found = userFrame(shallow);
+  if (found !== null || shallow.length < SHALLOW_FRAMES) return found ?? undefined;
+  return userFrame(captureFrames(DEEP_FRAMES)) ?? undefined;
+}
+
+function userFrame(frames: CallSiteLike[]): string | null {
+  for (const frame of frames) {
     const file = frame.getFileName();
     if (!file || file.startsWith("node:") || file.startsWith(runtimeDir)) continue;
     if (file.includes(`${path.sep}node_modules${path.sep}procscope${path.sep}`)) continue;
     return mapLocation(file, frame.getLineNumber() ?? 0, frame.getColumnNumber() ?? 0);
   }
-  return undefined;
+  return null;
 }
 
 /** Maps a generated position (1-based) to the original source through its source map. */

@@ -262,7 +262,9 @@ export abstract class Permits {
     if (context.tracing) {
       const t = context.now();
       const hold = since === undefined ? 0 : t - since;
-      if (this.biased && !context.recorder.sendWantsDetail(this.site)) {
+      // A release says where it happened on a sample only, as messages do: a stack capture
+      // here would delay the release itself (and so the next holder) by microseconds.
+      if (!context.recorder.sendWantsDetail(this.site)) {
         context.recorder.packLock(this.site, false, t, hold);
       } else {
         record<LockReleasedEvent>({
