@@ -5,6 +5,12 @@ import { RunModel } from "../model/run-model";
 
 export async function reportTrace(file: string): Promise<string> {
   const model = new RunModel();
-  for (const event of await readTraceFile(file)) model.add(event);
+  const events = await readTraceFile(file);
+  for (const event of events) model.add(event);
+  if (!events.some((event) => event.type === "run.end")) {
+    process.stderr.write(
+      `procscope: ${file}: the trace has no run.end: the run was cut short, or the file lost its end; this is what it recorded\n`,
+    );
+  }
   return formatSummary(model);
 }

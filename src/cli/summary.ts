@@ -3,7 +3,21 @@ import { RunModel } from "../model/run-model";
 
 import { formatBytes, formatDuration, percentile } from "../model/stats";
 
-function table(headers: string[], rows: string[][]): string {
+/**
+ * Control characters (and bidirectional overrides) from the trace shown as escapes: a name
+ * in a hand-edited or foreign trace must not move the cursor, recolour or retitle the
+ * user's terminal, or forge a line of the summary.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+function table(headers: string[], untrustedRows: string[][]): string {
+  const rows = untrustedRows.map((row) => row.map(printable));
   const widths = headers.map((header, i) =>
     Math.max(header.length, ...rows.map((row) => row[i].length)),
   );
@@ -153,7 +167,9 @@ export function formatSummary(model: RunModel): string {
         }),
       ),
     );
-    for (const pool of pools) for (const error of pool.errors) out.push(`  ${pool.name} ${error}`);
+    for (const pool of pools) {
+      for (const error of pool.errors) out.push(printable(`  ${pool.name} ${error}`));
+    }
   }
 
   const managers = [...model.managers.values()];
@@ -180,6 +196,6 @@ export function formatSummary(model: RunModel): string {
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
   if (model.dropped > 0)
     warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);
-  if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${w}`));
+  if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${printable(w)}`));
   return out.join("\n");
 }

@@ -5,12 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as readline from "node:readline";
-import {
-  TRACE_EVENT_TYPES,
-  TRACE_FORMAT_VERSION,
-  type TraceEvent,
-  type TraceFileHeader,
-} from "../protocol/trace";
+import { TRACE_FORMAT_VERSION, type TraceEvent, type TraceFileHeader } from "../protocol/trace";
+import { checkTraceEvent } from "../protocol/trace-check";
 
 export class TraceFileError extends Error {
   constructor(
@@ -41,11 +37,9 @@ export function writeTraceFile(file: string, events: TraceEvent[]): void {
   }
 }
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(TRACE_EVENT_TYPES);
-
 /** Reads and checks a `.pstrace` file; errors say which line is wrong and how. */
 export async function readTraceFile(file: string): Promise<TraceEvent[]> {
-  if (!fs.existsSync(file)) throw new TraceFileError(file, 0, "no such file");
+  checkReadable(file);
   const input = fs.createReadStream(file, { encoding: "utf8" });
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   const events: TraceEvent[] = [];
@@ -67,20 +61,56 @@ export async function readTraceFile(file: string): Promise<TraceEvent[]> {
         "not valid JSON (is the file truncated or edited?)",
       );
     }
-    const candidate = event as Partial<TraceEvent> | null;
-    if (!candidate || typeof candidate !== "object" || typeof candidate.type !== "string") {
-      throw new TraceFileError(file, lineNumber, "an event must be an object with a string 'type'");
-    }
-    if (!KNOWN_TYPES.has(candidate.type)) {
-      throw new TraceFileError(file, lineNumber, `unknown event type '${candidate.type}'`);
-    }
-    if (typeof candidate.t !== "number" || typeof candidate.p !== "number") {
-      throw new TraceFileError(file, lineNumber, "an event needs numeric 't' and 'p'");
-    }
-    events.push(candidate as TraceEvent);
+    const wrong = checkTraceEvent(event);
+    if (wrong) throw new TraceFileError(file, lineNumber, wrong);
+    events.push(event as TraceEvent);
   }
-  if (lineNumber === 0) throw new TraceFileError(file, 0, "the file is empty");
+  if (events.length === 0) {
+    throw new TraceFileError(file, 0, "the trace holds no events (it ends after its header)");
+  }
   return events;
+}
+
+/** The longest first line a trace may have: its header is a few dozen bytes. */
+const MAX_HEADER_BYTES = 4096;
+
+/**
+ * Refuses what is not a readable file, and a file whose first line is not short: random
+ * bytes or a huge one-line file are not read whole just to learn they are not a trace.
+ */
+function checkReadable(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TraceFileError(
+      file,
+      0,
+      code === "ENOENT" ? "no such file" : `cannot read it (${code})`,
+    );
+  }
+  if (!stat.isFile()) throw new TraceFileError(file, 0, "not a file");
+  if (stat.size === 0) throw new TraceFileError(file, 0, "the file is empty");
+  const head = Buffer.alloc(Math.min(stat.size, MAX_HEADER_BYTES + 1));
+  let fd: number;
+  try {
+    fd = fs.openSync(file, "r");
+  } catch (error) {
+    throw new TraceFileError(file, 0, `cannot read it (${(error as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head.length > MAX_HEADER_BYTES && !head.includes(0x0a)) {
+    throw new TraceFileError(
+      file,
+      1,
+      "not a procscope trace (the first line must be the pstrace header)",
+    );
+  }
 }
 
 function checkHeader(file: string, line: string): void {

@@ -47,6 +47,9 @@ export interface FlowRow {
   pending: number;
 }
 
+/** How much of each process's stderr the model keeps (enough for an error and its stack). */
+const STDERR_TAIL_CHARS = 4000;
+
 /** Kinds of object the lock-contention view lists (one permit or several). */
 export const PERMIT_KINDS: ReadonlySet<ObjectKind> = new Set([
   "lock",
@@ -147,6 +150,8 @@ export class RunModel {
   readonly names = new ObjectNames();
   readonly warnings: Array<{ t: number; p: number; code: string; message: string }> = [];
   readonly deadlocks: DeadlockEvent[] = [];
+  /** The last of what each process wrote to stderr: why it failed, if it did. */
+  readonly stderrTails = new Map<number, string>();
   private readonly pidToNumber = new Map<number, number>();
   private readonly routeNames = new Map<number, string>();
   dropped = 0;
@@ -325,6 +330,11 @@ export class RunModel {
         });
         return;
       case "process.output":
+        if (event.stream === "stderr") {
+          const tail = (this.stderrTails.get(event.p) ?? "") + event.text;
+          this.stderrTails.set(event.p, tail.slice(-STDERR_TAIL_CHARS));
+        }
+        return;
       case "resource.sample":
       case "object.block":
       case "object.timeout":

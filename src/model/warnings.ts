@@ -6,6 +6,7 @@
 import type { DeadlockEvent, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
 import { lockWaitCycles, reportedCycle, type DeadlockCycle, type LockWaitEdge } from "./deadlock";
 import { shortLocation } from "./describe";
+import { failureReason } from "./failure-reason";
 import type { FlowLevels } from "./flow-levels";
 import type { ProcessRow, RunModel } from "./run-model";
 import type { TimelineModel } from "./timeline";
@@ -165,13 +166,35 @@ function reportedDeadlock(event: DeadlockEvent, index: number, model: RunModel):
 }
 
 /** Processes that exited badly, one warning per way of failing (a run killed at once is one). */
+/** Failed processes whose own words say why are listed one by one, up to this many. */
+const EXPLAINED_FAILURES = 5;
+
 function failures(model: RunModel): PanelWarning[] {
   const byHow = new Map<string, ProcessRow[]>();
+  const explained: PanelWarning[] = [];
   for (const row of model.processes.values()) {
     if (row.exitCode === null || row.exitCode === 0) continue;
     const how = row.signal ? `killed by ${row.signal}` : `exited with code ${row.exitCode}`;
+    const reason = row.signal ? null : failureReason(model.stderrTails.get(row.number));
+    if (reason && explained.length < EXPLAINED_FAILURES) {
+      explained.push({
+        key: `exit:${row.number}`,
+        severity: "error",
+        title: "Process failed",
+        detail: `${row.label} (${row.name}) ${how}: ${reason.text}`,
+        ...(reason.loc ? { loc: reason.loc } : {}),
+        ...(row.exitedAt !== null ? { t: row.exitedAt } : {}),
+        processes: [row.number],
+      });
+      continue;
+    }
     byHow.set(how, [...(byHow.get(how) ?? []), row]);
   }
+  return explained.concat(failureGroups(byHow));
+}
+
+/** Failed processes without words of their own, one warning per way they ended. */
+function failureGroups(byHow: Map<string, ProcessRow[]>): PanelWarning[] {
   return [...byHow].map(([how, rows]) => {
     const killed = how.startsWith("killed");
     const detail =
