@@ -6,10 +6,10 @@ import type { ToWebviewMessage } from "../src/protocol/panel";
 import { PANEL_PROTOCOL_VERSION } from "../src/protocol/panel";
 import { pushBounded, type PanelDebug } from "./debug";
 import { element, setText } from "./dom";
-import { PanelStore } from "./store";
+import { PanelStore, type StoreChange } from "./store";
 import { readPalette, watchTheme, type Palette } from "./theme";
 import { TimelineView } from "./timeline/view";
-import { emptyView } from "./views/empty";
+import { EmptyView } from "./views/empty";
 import { legend, section } from "./views/sections";
 import { LocksView } from "./views/locks";
 import { PoolsView } from "./views/pools";
@@ -62,8 +62,8 @@ layout.append(
   section("pools", "Pools", pools.element),
   section("warnings", "Warnings", warnings.element),
 );
-const empty = emptyView(post);
-document.body.append(toolbar.element, errorBanner, layout, empty);
+const empty = new EmptyView(post);
+document.body.append(toolbar.element, errorBanner, layout, empty.element);
 
 const debug: PanelDebug = {
   frames: 0,
@@ -81,6 +81,7 @@ const debug: PanelDebug = {
     queues: 0,
     pools: 0,
     poolBars: 0,
+    poolMostWaiting: 0,
     warnings: 0,
     processes: 0,
     events: 0,
@@ -102,18 +103,35 @@ function renderTables(): void {
   debug.counts.queues = queues.update();
   debug.counts.pools = pools.update();
   debug.counts.poolBars = pools.bars;
+  debug.counts.poolMostWaiting = pools.mostWaiting;
   debug.counts.warnings = warnings.update();
   pushBounded(debug.tableTimes, performance.now() - tablesAt);
 }
 
+/** Runs a drawing step; a failure is said in the banner rather than leaving a half-drawn page. */
+function guarded(step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    errorBanner.hidden = false;
+    setText(errorBanner, `The panel could not draw the run: ${String(error)}`);
+  }
+}
+
 function render(): void {
   frameRequested = false;
+  guarded(renderFrame);
+}
+
+function renderFrame(): void {
   const began = performance.now();
   const isEmpty = store.empty;
-  empty.hidden = !isEmpty;
+  empty.element.hidden = !isEmpty;
+  // With nothing else to show, the error is the page; over a run, it is a banner.
+  empty.setError(isEmpty ? store.error : null);
   layout.hidden = isEmpty;
   toolbar.element.hidden = isEmpty;
-  errorBanner.hidden = store.error === null;
+  errorBanner.hidden = store.error === null || isEmpty;
   setText(errorBanner, store.error ?? "");
   if (store.revision !== renderedRevision) {
     renderedRevision = store.revision;
@@ -128,7 +146,7 @@ function render(): void {
     else
       tablesTimer ??= window.setTimeout(() => {
         tablesTimer = null;
-        renderTables();
+        guarded(renderTables);
       }, due);
   }
   if (!isEmpty) {
@@ -190,7 +208,15 @@ function isMessage(data: unknown): data is ToWebviewMessage {
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
   if (!isMessage(event.data)) return;
   const arrived = performance.now();
-  const change = store.dispatch(event.data);
+  let change: StoreChange;
+  try {
+    change = store.dispatch(event.data);
+  } catch (error) {
+    // Never a blank or frozen panel without a word: say what could not be read.
+    store.error = `The panel could not read what the editor sent (${event.data.type}): ${String(error)}`;
+    store.revision++;
+    change = { kind: "error" };
+  }
   if (change.kind === "reset") {
     snapshotArrivedAt = arrived;
     debug.snapshotFoldMs = performance.now() - arrived;

@@ -146,13 +146,24 @@ export class RunSession implements TraceSource, vscode.Disposable {
     this.sampler?.dispose();
     if (this.disposed) return;
     this.result = result;
+    let untraced: string | null = null;
     if (result.error) {
-      this.terminal.note(
-        `procscope: could not start ${this.request.node.path}: ${result.error.message}`,
-      );
+      untraced = `procscope: could not start ${this.request.node.path}: ${result.error.message}`;
+      this.terminal.note(untraced);
     } else if (!this.stats.connected && this.rawOutput) {
       // Nothing reached the trace (the runtime failed early): show what the program printed.
+      untraced = this.rawOutput;
       this.terminal.write(this.rawOutput.replace(/\r?\n/g, "\r\n"));
+    }
+    if (untraced !== null) {
+      // In the trace too, so that the panel can say why the run failed.
+      this.events.push({
+        type: "process.output",
+        t: this.launch?.now() ?? 0,
+        p: 1,
+        stream: "stderr",
+        text: untraced,
+      });
     }
     this.tracePath = this.saveTrace();
     const how =
