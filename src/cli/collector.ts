@@ -7,12 +7,36 @@ import * as crypto from "node:crypto";
 import { FrameReader } from "../runtime/framing";
 import { guardHandshake } from "../runtime/handshake";
 import {
+  batchEventCount,
   decodeTraceBatch,
   decodeTraceBatchLazily,
   expandPacked,
   type TraceBatch,
 } from "../runtime/trace-codec";
-import type { TraceEvent } from "../protocol/trace";
+import type { Nanos, TraceEvent } from "../protocol/trace";
+
+/**
+ * Events of the program's processes a collector keeps by default. A run that records more
+ * (a tight loop of lock or queue calls makes millions a second) keeps its first events up
+ * to this many and counts the rest as dropped, so the CLI and the editor stay within
+ * bounded memory whatever the program does. The hub's own events (processes starting and
+ * ending, its warnings, deadlocks) are always kept.
+ */
+export const DEFAULT_MAX_EVENTS = 2_000_000;
+/** How often, at most, the collector reports what it had to drop. */
+const DROP_REPORT_MS = 500;
+
+export interface CollectorOptions {
+  /**
+   * Keep per-message records packed until `expandDeferred()`: a collector that does not
+   * show them live (the CLI) leaves the program's processes the CPU while they run.
+   */
+  deferMessages?: boolean;
+  /** Events of the program's processes kept at most (default `DEFAULT_MAX_EVENTS`). */
+  maxEvents?: number;
+  /** Now, on the run's clock (dates the collector's own `trace.dropped` reports). */
+  now?: () => Nanos;
+}
 
 export class Collector {
   private readonly server: net.Server;
@@ -26,16 +50,23 @@ export class Collector {
   rejected = 0;
   /** Bytes read from the run so far (progress, for a reader that waits for the end). */
   received = 0;
+  /** Events of the program's processes kept so far. */
+  kept = 0;
+  private readonly maxEvents: number;
+  private readonly deferMessages: boolean;
+  private readonly now: () => Nanos;
+  /** Events dropped per process since the last report. */
+  private readonly dropped = new Map<number, number>();
+  private dropReportTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly socketPath: string,
     private readonly onEvents: (events: TraceEvent[]) => void,
-    /**
-     * Keep per-message records packed until `expandDeferred()`: a collector that does not
-     * show them live (the CLI) leaves the program's processes the CPU while they run.
-     */
-    private readonly deferMessages = false,
+    options: CollectorOptions = {},
   ) {
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.deferMessages = options.deferMessages ?? false;
+    this.now = options.now ?? (() => 0);
     this.server = net.createServer((socket) => this.accept(socket));
   }
 
@@ -74,6 +105,7 @@ export class Collector {
             return;
           }
           if (header.type !== "trace" || !body) return;
+          if (header.hub !== true && !this.admit(header)) return;
           if (!this.deferMessages) {
             this.onEvents(decodeTraceBatch(body));
             return;
@@ -96,6 +128,39 @@ export class Collector {
   }
 
   private readonly deferred: TraceBatch[] = [];
+
+  /**
+   * Whether a process's batch fits in what is left of the budget; if not it is dropped
+   * undecoded and counted against its process.
+   */
+  private admit(header: Readonly<Record<string, unknown>>): boolean {
+    const count = batchEventCount(header);
+    if (this.kept + count.events <= this.maxEvents) {
+      this.kept += count.events;
+      return true;
+    }
+    const p = typeof header.p === "number" ? header.p : 1;
+    this.dropped.set(p, (this.dropped.get(p) ?? 0) + count.total);
+    this.dropReportTimer ??= setTimeout(() => this.reportDropped(), DROP_REPORT_MS);
+    return false;
+  }
+
+  /** Hands on, per process, how many events were dropped here since the last report. */
+  reportDropped(): void {
+    if (this.dropReportTimer) clearTimeout(this.dropReportTimer);
+    this.dropReportTimer = null;
+    if (this.dropped.size === 0) return;
+    const t = this.now();
+    const reports: TraceEvent[] = [...this.dropped].map(([p, count]) => ({
+      type: "trace.dropped",
+      t,
+      p,
+      count,
+      source: "collector",
+    }));
+    this.dropped.clear();
+    this.onEvents(reports);
+  }
 
   /** Hands on the per-message events held back so far. */
   expandDeferred(): void {
@@ -122,5 +187,6 @@ export class Collector {
   close(): void {
     for (const socket of [...this.connections, ...this.strangers]) socket.destroy();
     this.server.close();
+    this.reportDropped();
   }
 }

@@ -33,6 +33,8 @@ export interface LaunchOptions {
   nodeVersion?: string;
   /** Hold per-message events back until the run ends (for collectors that do not show them live). */
   deferMessages?: boolean;
+  /** Events of the program's processes kept at most; the rest are counted as dropped. */
+  maxEvents?: number;
   /** `inherit` hands the program this process's terminal; `pipe` exposes stdout/stderr. */
   stdio?: "inherit" | "pipe";
 }
@@ -133,7 +135,11 @@ export class Launch {
         lifecycle.note(events);
         options.onEvents(events);
       },
-      options.deferMessages ?? false,
+      {
+        deferMessages: options.deferMessages,
+        maxEvents: options.maxEvents,
+        now: () => Number(process.hrtime.bigint() - origin),
+      },
     );
     try {
       await collector.listen();

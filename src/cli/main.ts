@@ -5,12 +5,15 @@ import { exportPerfetto } from "./export-perfetto";
 import { TraceFileError } from "./trace-file";
 
 const USAGE = `usage:
-  procscope run FILE [--trace PATH] [--no-summary] [--no-trace] [--on-deadlock=report|kill] [-- ARGS…]
+  procscope run FILE [--trace PATH] [--no-summary] [--no-trace] [--on-deadlock=report|kill]
+                [--max-events N] [-- ARGS…]
       Run a TypeScript or JavaScript program on the procscope runtime, print its process
       tree, message flows and lock contention, and write its trace (default: .procscope/).
       --no-trace runs it without recording anything (no trace, no summary).
       --on-deadlock=report|kill: on a deadlock, print it and go on (default), or end the
       run with exit status 3.
+      --max-events N: keep at most N events of the program's processes (default 2000000);
+      later ones are counted as dropped, so that memory stays bounded.
   procscope export TRACE --perfetto OUT.json
       Convert a .pstrace file to Chrome Trace Event JSON (opens in ui.perfetto.dev).
   procscope report TRACE
@@ -28,6 +31,7 @@ async function cli(argv: string[]): Promise<number> {
       let summary = true;
       let trace = true;
       let onDeadlock: "report" | "kill" = "report";
+      let maxEvents: number | undefined;
       const files: string[] = [];
       for (let i = 0; i < own.length; i++) {
         const arg = own[i];
@@ -43,6 +47,12 @@ async function cli(argv: string[]): Promise<number> {
             throw new UsageError(`--on-deadlock takes 'report' or 'kill', got '${value ?? ""}'`);
           }
           onDeadlock = value;
+        } else if (arg.startsWith("--max-events")) {
+          const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : own[++i];
+          maxEvents = Number(value);
+          if (!Number.isSafeInteger(maxEvents) || maxEvents < 0) {
+            throw new UsageError(`--max-events takes a whole number, got '${value ?? ""}'`);
+          }
         } else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
         else files.push(arg);
       }
@@ -56,6 +66,7 @@ async function cli(argv: string[]): Promise<number> {
         trace,
         runtimeDir,
         onDeadlock,
+        maxEvents,
       });
     }
     case "export": {

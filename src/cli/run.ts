@@ -23,6 +23,8 @@ export interface RunOptions {
   runtimeDir: string;
   /** On a deadlock: print it and let the run go on (report), or end the run (kill). */
   onDeadlock?: "report" | "kill";
+  /** Events of the program's processes kept at most (see `DEFAULT_MAX_EVENTS`). */
+  maxEvents?: number;
 }
 
 /** Exit status of a run ended by `--on-deadlock=kill`. */
@@ -46,6 +48,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
     trace: options.trace,
     // The CLI shows messages only in the summary: decode them once the program is done.
     deferMessages: true,
+    maxEvents: options.maxEvents,
     onEvents: (batch) => {
       for (const event of batch) {
         events.push(event);

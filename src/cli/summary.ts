@@ -1,5 +1,6 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel } from "../model/run-model";
+import { describeDropped } from "../model/dropped";
 
 import { formatBytes, formatDuration, percentile } from "../model/stats";
 
@@ -194,8 +195,8 @@ export function formatSummary(model: RunModel): string {
   }
 
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
-  if (model.dropped > 0)
-    warnings.push(`${model.dropped} trace events were dropped (the recorder's buffer was full)`);
+  const dropped = describeDropped(model.droppedBy);
+  if (dropped) warnings.push(dropped);
   if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${printable(w)}`));
   return out.join("\n");
 }

@@ -8,6 +8,7 @@ import {
   processLabel,
   type ObjectKind,
   type DeadlockEvent,
+  type DropSource,
   type ProcessRole,
   type TraceEvent,
 } from "../protocol/trace";
@@ -155,6 +156,8 @@ export class RunModel {
   private readonly pidToNumber = new Map<number, number>();
   private readonly routeNames = new Map<number, string>();
   dropped = 0;
+  /** Dropped events by where they were lost (see `DroppedEvent.source`). */
+  readonly droppedBy: Record<DropSource, number> = { recorder: 0, hub: 0, collector: 0 };
   endedAt: number | null = null;
   exitCode: number | null = null;
   eventCount = 0;
@@ -311,6 +314,7 @@ export class RunModel {
         return;
       case "trace.dropped":
         this.dropped += event.count;
+        this.droppedBy[event.source ?? "recorder"] += event.count;
         return;
       case "warning":
         this.warnings.push({

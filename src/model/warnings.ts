@@ -6,6 +6,7 @@
 import type { DeadlockEvent, ProcessNumber, SourceLocation, TraceEvent } from "../protocol/trace";
 import { lockWaitCycles, reportedCycle, type DeadlockCycle, type LockWaitEdge } from "./deadlock";
 import { shortLocation } from "./describe";
+import { describeDropped } from "./dropped";
 import { failureReason } from "./failure-reason";
 import type { FlowLevels } from "./flow-levels";
 import type { ProcessRow, RunModel } from "./run-model";
@@ -51,12 +52,13 @@ export function findWarnings(inputs: WarningInputs): PanelWarning[] {
     model.deadlocks.length > 0
       ? model.deadlocks.map((event, index) => reportedDeadlock(event, index, model))
       : deadlocks(model, timeline);
-  if (model.dropped > 0) {
+  const dropped = describeDropped(model.droppedBy);
+  if (dropped) {
     out.push({
       key: "dropped",
       severity: "warning",
       title: "Events dropped",
-      detail: `${model.dropped} trace events were dropped because the recorder was full: what is shown is incomplete.`,
+      detail: `${dropped}: what is shown is incomplete.`,
     });
   }
   const reported = new Set<string>();

@@ -311,9 +311,17 @@ export interface ManagerCallEvent extends EventBase {
 
 export interface DroppedEvent extends EventBase {
   type: "trace.dropped";
-  /** Events this process could not record since its last report. */
+  /** Events of process `p` lost since the last report of the same source. */
   count: number;
+  /**
+   * Where they were lost: the process's own recorder (its buffer was full; the default when
+   * absent), the hub (the collector was not reading fast enough), or the collector (the
+   * run went past the number of events it keeps).
+   */
+  source?: DropSource;
 }
+
+export type DropSource = "recorder" | "hub" | "collector";
 
 export interface WarningEvent extends EventBase {
   type: "warning";

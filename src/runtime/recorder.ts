@@ -51,6 +51,8 @@ export class Recorder {
   private epoch = 0;
   private records = 0;
   private dropped = 0;
+  /** Dropped events reported in the batch being gathered (its `trace.dropped` events). */
+  private lost = 0;
   private scheduled = false;
   private client: HubClient | null = null;
 
@@ -143,6 +145,7 @@ export class Recorder {
     if (!client) return;
     if (this.dropped > 0) {
       this.events.push({ type: "trace.dropped", t: now(), p, count: this.dropped });
+      this.lost += this.dropped;
       this.dropped = 0;
     }
     if (this.records === 0 && this.events.length === 0) return;
@@ -158,12 +161,17 @@ export class Recorder {
       packed: this.packed,
       objects: this.objects,
     };
+    // What the batch stands for, readable without decoding it: whoever has to drop it (a hub
+    // whose collector lags, a collector past its budget) counts what it drops — the events
+    // in it and those this recorder had dropped before.
+    const header = { type: "trace", n: this.records, lost: this.lost };
+    this.lost = 0;
     this.events = [];
     this.packed = [];
     this.objects = [];
     this.records = 0;
     this.epoch++;
-    client.send({ type: "trace" }, v8.serialize(batch));
+    client.send(header, v8.serialize(batch));
   }
 
   private schedule(): void {

@@ -31,6 +31,21 @@ export const PACKED_ACQUIRED = 3;
 /** `[PACKED_RELEASED, t, objectIndex, hold]` */
 export const PACKED_RELEASED = 4;
 
+/**
+ * What a trace frame's header says its batch stands for: the events in it, and the events
+ * its recorder had dropped before (reported inside as `trace.dropped`). Whoever drops the
+ * batch unread counts both.
+ */
+export function batchEventCount(header: Readonly<Record<string, unknown>>): {
+  events: number;
+  lost: number;
+  total: number;
+} {
+  const events = typeof header.n === "number" && header.n > 0 ? header.n : 0;
+  const lost = typeof header.lost === "number" && header.lost > 0 ? header.lost : 0;
+  return { events, lost, total: events + lost };
+}
+
 export function decodeTraceBatch(body: Buffer): TraceEvent[] {
   const decoded = v8.deserialize(body) as TraceBatch | TraceEvent[];
   if (Array.isArray(decoded)) return decoded;

@@ -16,6 +16,7 @@ import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
 import { SyncObjects } from "./sync-objects";
 import { findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
 import { Peer, flushPeers } from "./peer";
+import { batchEventCount } from "../trace-codec";
 import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
 
@@ -25,6 +26,15 @@ const DEADLOCK_CHECK_MS = 300;
 const COLLECTOR_DRAIN_MS = 150_000;
 /** A process must have sent nothing for this long to count as stuck. */
 const QUIET_MS = 250;
+/**
+ * Trace bytes the hub holds for a collector that reads slower than the run records (a busy
+ * editor): past this, processes' trace batches are dropped and counted, so that a flood of
+ * events costs the hub bounded memory. The hub's own events (process lifecycle, warnings,
+ * deadlocks) are few and always kept.
+ */
+export const COLLECTOR_BACKLOG_BYTES = 64 << 20;
+/** How often, at most, the hub reports what it had to drop. */
+const DROP_REPORT_MS = 500;
 
 export interface HubOptions {
   socketPath: string;
@@ -69,7 +79,11 @@ export class Hub implements ChannelWarnings {
   private nextNumber = 1;
   private collector: net.Socket | null = null;
   private readonly collectorQueue: Buffer[] = [];
+  private collectorQueueBytes = 0;
   private collectorReady = false;
+  /** Events dropped per process since the last report (the collector lagged). */
+  private readonly dropped = new Map<number, number>();
+  private dropReportTimer: NodeJS.Timeout | null = null;
   private readonly ownEvents: TraceEvent[] = [];
   private ownFlushScheduled = false;
   private rootPeer: Peer | null = null;
@@ -96,6 +110,7 @@ export class Hub implements ChannelWarnings {
         Buffer.concat(encodeFrame({ type: "hello", secret: this.options.collectorSecret })),
       );
       for (const chunk of this.collectorQueue.splice(0)) socket.write(chunk);
+      this.collectorQueueBytes = 0;
     });
     // Without a collector the program runs on; its events are simply not recorded.
     socket.on("error", () => undefined);
@@ -103,13 +118,47 @@ export class Hub implements ChannelWarnings {
       this.collector = null;
       this.collectorReady = false;
       this.collectorQueue.length = 0;
+      this.collectorQueueBytes = 0;
     });
   }
 
   private toCollector(chunks: Buffer[]): void {
     if (!this.collector) return;
     if (this.collectorReady) for (const chunk of chunks) this.collector.write(chunk);
-    else this.collectorQueue.push(...chunks);
+    else {
+      this.collectorQueue.push(...chunks);
+      for (const chunk of chunks) this.collectorQueueBytes += chunk.length;
+    }
+  }
+
+  /** Bytes written for the collector and not yet taken by it. */
+  private get collectorBacklog(): number {
+    if (!this.collector) return 0;
+    return this.collectorReady ? this.collector.writableLength : this.collectorQueueBytes;
+  }
+
+  /** Relays a process's trace batch, or drops and counts it while the collector lags. */
+  private relayTrace(peer: Peer, header: FrameHeader, body: Buffer): void {
+    if (!this.collector) return;
+    const count = batchEventCount(header);
+    if (this.collectorBacklog > COLLECTOR_BACKLOG_BYTES) {
+      this.dropped.set(peer.number, (this.dropped.get(peer.number) ?? 0) + count.total);
+      this.dropReportTimer ??= setTimeout(() => this.reportDropped(), DROP_REPORT_MS).unref();
+      return;
+    }
+    this.toCollector(
+      encodeFrame({ type: "trace", p: peer.number, n: count.events, lost: count.lost }, body),
+    );
+  }
+
+  /** Says, per process, how many of its events the hub dropped since the last report. */
+  private reportDropped(): void {
+    if (this.dropReportTimer) clearTimeout(this.dropReportTimer);
+    this.dropReportTimer = null;
+    for (const [p, count] of this.dropped) {
+      this.record({ type: "trace.dropped", t: now(), p, count, source: "hub" });
+    }
+    this.dropped.clear();
   }
 
   private record(event: TraceEvent): void {
@@ -125,7 +174,7 @@ export class Hub implements ChannelWarnings {
     this.ownFlushScheduled = false;
     if (this.ownEvents.length === 0) return;
     const body = v8.serialize(this.ownEvents.splice(0));
-    this.toCollector(encodeFrame({ type: "trace" }, body));
+    this.toCollector(encodeFrame({ type: "trace", hub: true }, body));
   }
 
   private accept(socket: net.Socket): void {
@@ -189,7 +238,7 @@ export class Hub implements ChannelWarnings {
           "parent",
         );
       case "trace":
-        if (frame.body) this.toCollector(encodeFrame({ type: "trace" }, frame.body));
+        if (frame.body) this.relayTrace(peer, h, frame.body);
         return;
       case "cancel":
         return this.cancel(peer, h.obj as string, h.target as number);
@@ -364,6 +413,7 @@ export class Hub implements ChannelWarnings {
         // Already gone.
       }
     }
+    this.reportDropped();
     this.flushOwnEvents();
     this.server.close();
     const finish = (): void => process.exit(0);
