@@ -49,6 +49,8 @@ export interface PanelDebug {
     /** Pool cards, and the bars of their duration histograms. */
     pools: number;
     poolBars: number;
+    /** The peak of tasks waiting for a worker in the last pool's backlog chart. */
+    poolMostWaiting: number;
     warnings: number;
     processes: number;
     events: number;

@@ -1,5 +1,5 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
-import { RunModel } from "../model/run-model";
+import { RunModel, type ProcessRow } from "../model/run-model";
 import { describeDropped } from "../model/dropped";
 
 import { formatBytes, formatDuration, percentile } from "../model/stats";
@@ -30,9 +30,12 @@ function table(headers: string[], untrustedRows: string[][]): string {
   return [line(headers), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-function exitText(code: number | null, signal: string | null): string {
+function exitText(row: ProcessRow): string {
+  const { exitCode: code, signal } = row;
   if (code === null) return "running";
-  return signal ? `${code} (${signal})` : String(code);
+  if (!signal) return String(code);
+  // Said so when the program itself sent the signal: an ending on request, not a crash.
+  return row.stoppedBy ? `${code} (${signal}, ${row.stoppedBy}())` : `${code} (${signal})`;
 }
 
 export function formatSummary(model: RunModel): string {
@@ -54,7 +57,7 @@ export function formatSummary(model: RunModel): string {
       row.name + (marks ? ` [${marks}]` : ""),
       row.pid === null ? "?" : String(row.pid),
       row.parent === null ? "—" : `P${row.parent}`,
-      exitText(row.exitCode, row.signal),
+      exitText(row),
       start === null ? "?" : formatDuration(Math.max(0, stop - start)),
       `${row.sent}/${row.received}`,
     ];

@@ -17,6 +17,10 @@ export function processState(
   naming: Naming,
 ): ProcessState {
   if (row.exitCode !== null) {
+    if (row.signal && row.stoppedBy) {
+      const how = row.stoppedBy === "kill" ? "kill()" : "terminate()";
+      return { kind: "exited", text: `stopped by its parent's ${how} (${row.signal})` };
+    }
     if (row.signal) {
       return { kind: "failed", text: `killed by ${row.signal} (exit code ${row.exitCode})` };
     }

@@ -30,6 +30,8 @@ export interface ProcessRow {
   exitedAt: number | null;
   exitCode: number | null;
   signal: string | null;
+  /** The program asked for this ending (terminate() or kill()): not a failure. */
+  stoppedBy: "terminate" | "kill" | null;
   joined: boolean;
   sent: number;
   received: number;
@@ -118,6 +120,10 @@ export interface PoolRow {
   callbacks: number;
   /** Tasks submitted and not finished yet. */
   pending: number;
+  /** When each task was submitted, started on a worker, finished (ns; arrival order). */
+  submitTimes: number[];
+  startTimes: number[];
+  finishTimes: number[];
   /** Lines of the failures, first few. */
   errors: string[];
 }
@@ -199,6 +205,7 @@ export class RunModel {
         row.exitedAt = event.t;
         row.exitCode = event.exitCode;
         row.signal = event.signal;
+        row.stoppedBy = event.stoppedBy ?? null;
         return;
       }
       case "process.join": {
@@ -277,13 +284,16 @@ export class RunModel {
         const pool = this.pool(event.obj);
         pool.submitted++;
         pool.pending++;
+        pool.submitTimes.push(event.t);
         return;
       }
       case "pool.start":
+        this.pool(event.obj).startTimes.push(event.t);
         return;
       case "pool.done": {
         const pool = this.pool(event.obj);
         pool.pending = Math.max(0, pool.pending - 1);
+        pool.finishTimes.push(event.t);
         if (event.ok) {
           pool.done++;
           pool.durations.push(event.duration);
@@ -424,6 +434,7 @@ export class RunModel {
         exitedAt: null,
         exitCode: null,
         signal: null,
+        stoppedBy: null,
         joined: false,
         sent: 0,
         received: 0,
@@ -500,6 +511,9 @@ export class RunModel {
         callbacks: 0,
         pending: 0,
         errors: [],
+        submitTimes: [],
+        startTimes: [],
+        finishTimes: [],
       };
       this.pools.set(obj, row);
     }

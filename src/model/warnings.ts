@@ -175,7 +175,8 @@ function failures(model: RunModel): PanelWarning[] {
   const byHow = new Map<string, ProcessRow[]>();
   const explained: PanelWarning[] = [];
   for (const row of model.processes.values()) {
-    if (row.exitCode === null || row.exitCode === 0) continue;
+    // An ending the program asked for (terminate(), kill(), a pool stopping) is no failure.
+    if (row.exitCode === null || row.exitCode === 0 || row.stoppedBy !== null) continue;
     const how = row.signal ? `killed by ${row.signal}` : `exited with code ${row.exitCode}`;
     const reason = row.signal ? null : failureReason(model.stderrTails.get(row.number));
     if (reason && explained.length < EXPLAINED_FAILURES) {

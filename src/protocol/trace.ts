@@ -106,6 +106,12 @@ export interface ProcessExitEvent extends EventBase {
    * still running when its root ended, from the run's end (the runtime killed it).
    */
   source: "parent" | "connection-lost" | "run-ended";
+  /**
+   * Set when the program asked for this ending (`terminate()` or `kill()`, a pool stopping
+   * its workers, daemon children ended at exit) and the process died of that very signal:
+   * an ending on request, not a failure.
+   */
+  stoppedBy?: "terminate" | "kill";
 }
 
 export interface ProcessJoinEvent extends EventBase {

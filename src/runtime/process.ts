@@ -47,6 +47,8 @@ export class Process<A extends unknown[] = unknown[]> {
   private exitSignal: NodeJS.Signals | null = null;
   private readonly identity: number[];
   private exited: Promise<void> | null = null;
+  /** How this process asked the child to stop, if it did. */
+  private stopAsked: "terminate" | "kill" | null = null;
   private closed = false;
   /** @internal */
   readonly role: ProcessRole;
@@ -130,11 +132,17 @@ export class Process<A extends unknown[] = unknown[]> {
         this.code = code ?? -(os.constants.signals[signal as NodeJS.Signals] ?? 1);
         this.exitSignal = signal;
         liveChildren.delete(this as unknown as Process);
+        // Dying of the signal this process sent is an ending on request, not a failure.
+        const asked = this.stopAsked;
+        const requested =
+          (asked === "terminate" && signal === "SIGTERM") ||
+          (asked === "kill" && signal === "SIGKILL");
         context.client.send({
           type: "exited",
           pid: child.pid,
           exitCode: this.code,
           signal: this.exitSignal,
+          stoppedBy: requested ? asked : undefined,
         });
         resolve();
       });
@@ -169,12 +177,16 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Sends SIGTERM, as Python's `terminate()`. */
   terminate(): void {
-    if (this.isAlive()) this.child!.kill("SIGTERM");
+    if (!this.isAlive()) return;
+    this.stopAsked ??= "terminate";
+    this.child!.kill("SIGTERM");
   }
 
   /** Sends SIGKILL, as Python's `kill()`. */
   kill(): void {
-    if (this.isAlive()) this.child!.kill("SIGKILL");
+    if (!this.isAlive()) return;
+    this.stopAsked = "kill";
+    this.child!.kill("SIGKILL");
   }
 
   close(): void {

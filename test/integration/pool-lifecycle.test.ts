@@ -122,6 +122,7 @@ test("terminate() while tasks run: running, queued and mapped tasks reject at on
     assert.equal(spawn.role, "pool-worker");
     const [exit] = eventsOf(run.events, "process.exit", (e) => e.p === spawn.child);
     assert.equal(exit.signal, "SIGTERM", `${spawn.name} was not terminated`);
+    assert.equal(exit.stoppedBy, "terminate", `${spawn.name}: the pool's own ending`);
   }
   await assertNothingLeft(run);
 });
@@ -206,6 +207,11 @@ test("a worker SIGKILLed during map: that map rejects with ProcessError (pid, SI
   assert.match(killed.message, new RegExp(`pid ${killed.pid}\\b`));
   const ms = result<number>(run, "map-killed-ms");
   assert.ok(ms < DEATH_NOTICED_MS, `the map rejected only after ${ms} ms`);
+  // Killed from outside the program: a failure, not an ending the program asked for.
+  const killedNumber = spawns.find((spawn) => spawn.pid === killed.pid)!.child;
+  const [exit] = eventsOf(run.events, "process.exit", (e) => e.p === killedNumber);
+  assert.equal(exit.signal, "SIGKILL");
+  assert.equal(exit.stoppedBy, undefined);
 });
 
 test("a worker SIGKILLed during applyAsync tasks: only its task fails, the others succeed, a new worker takes over", async () => {

@@ -152,6 +152,24 @@ for (const name of ["pool", "salary-pool"]) {
       0,
     );
     assert.equal(inBars, Number(await cards.first().locator(".pool-done dd").innerText()));
+    // The backlog chart: tasks waiting and running over time, told in words on hover.
+    const backlog = cards.last().locator(".pool-backlog-plot");
+    assert.match(
+      (await backlog.getAttribute("aria-label")) ?? "",
+      /^At most [\d,]+ tasks? waited for a worker at once, and at most [\d,]+ ran at once/,
+    );
+    assert.ok(debug.counts.poolMostWaiting >= 1, `waiting: ${debug.counts.poolMostWaiting}`);
+    assert.ok(
+      debug.counts.poolMostWaiting <= count("pool.submit"),
+      `waiting ${debug.counts.poolMostWaiting} of ${count("pool.submit")} submitted`,
+    );
+    await backlog.hover({ position: { x: 2, y: 20 } });
+    assert.match(
+      (await backlog.locator("title").textContent()) ?? "",
+      /into the pool's work: up to [\d,]+ tasks? waiting, [\d,]+ running$/,
+    );
+    assert.equal(await backlog.locator(".pool-backlog-waiting").count(), 1);
+    assert.equal(await backlog.locator(".pool-backlog-running").count(), 1);
     assert.match((await cards.first().getAttribute("title")) ?? "", /tasks were submitted/);
     assert.equal(await cards.first().getAttribute("tabindex"), "0");
     // Enter on the card selects its first worker's lane.

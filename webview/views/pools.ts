@@ -1,15 +1,21 @@
 /**
  * The pool view: per pool, its workers and tasks (submitted, done, failed, pending), the
- * callbacks delivered in the parent, and a histogram of how long the tasks took. The
- * workers' task bars are on their lanes in the timeline.
+ * callbacks delivered in the parent, a chart of the tasks waiting for a worker and running
+ * over time, and a histogram of how long the tasks took. The workers' task bars are on
+ * their lanes in the timeline.
  */
 import { formatDuration, histogram, type HistogramBin } from "../../src/model/stats";
+import { backlogColumns, type Backlog } from "../../src/model/backlog";
 import type { PoolRow } from "../../src/model/run-model";
 import type { PanelStore } from "../store";
 import { element, formatCount } from "../dom";
 
 /** Bars in a pool's duration histogram. */
 const bins = 12;
+/** Columns (and SVG user units) of a pool's backlog chart, and its height. */
+const backlogWidth = 160;
+const backlogHeight = 40;
+const svgNamespace = "http://www.w3.org/2000/svg";
 
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
@@ -43,6 +49,8 @@ export class PoolsView {
   private shownKey: string | null = null;
   /** Histogram bars drawn, for the tests. */
   bars = 0;
+  /** Peak of waiting tasks in the last backlog chart drawn, for the tests. */
+  mostWaiting = 0;
 
   constructor(
     private readonly store: PanelStore,
@@ -100,7 +108,12 @@ export class PoolsView {
       item.append(element("dt", "", label), element("dd", "", formatCount(value)));
       stats.append(item);
     }
-    card.append(element("div", "pool-name", pool.name), stats, this.chart(pool));
+    card.append(
+      element("div", "pool-name", pool.name),
+      stats,
+      this.backlogChart(pool),
+      this.chart(pool),
+    );
     const showWorkers = (): void => {
       const workers = new Set<number>();
       for (const event of this.store.events) {
@@ -114,6 +127,75 @@ export class PoolsView {
       if (event.key === "Enter") showWorkers();
     });
     return card;
+  }
+
+  /**
+   * Tasks waiting for a worker (the pool's queue: submitted, not started) as an area, and
+   * tasks running as a line, over the pool's active time. Each column shows the most there
+   * were at once in its slice of time; hovering it tells the figures.
+   */
+  private backlogChart(pool: PoolRow): HTMLElement {
+    const figure = element("figure", "pool-backlog");
+    const times = [...pool.submitTimes, ...pool.startTimes, ...pool.finishTimes];
+    if (times.length === 0) {
+      figure.append(element("figcaption", "pool-histogram-caption", "No tasks submitted."));
+      return figure;
+    }
+    let from = Infinity;
+    let to = -Infinity;
+    for (const t of times) {
+      if (t < from) from = t;
+      if (t > to) to = t;
+    }
+    // Tasks never finished stay in the chart until the run ended.
+    const ended = this.store.model.endedAt;
+    if (pool.pending > 0 && ended !== null && ended > to) to = ended;
+    const waiting = backlogColumns(pool.submitTimes, pool.startTimes, from, to, backlogWidth);
+    const running = backlogColumns(pool.startTimes, pool.finishTimes, from, to, backlogWidth);
+    this.mostWaiting = waiting.most;
+    const most = Math.max(1, waiting.most, running.most);
+    figure.append(
+      element(
+        "figcaption",
+        "pool-histogram-caption",
+        `Tasks waiting (area, at most ${formatCount(waiting.most)}) and running (line, at most ${formatCount(running.most)}) over ${formatDuration(to - from)}`,
+      ),
+    );
+    const svg = document.createElementNS(svgNamespace, "svg");
+    svg.setAttribute("class", "pool-backlog-plot");
+    svg.setAttribute("viewBox", `0 0 ${backlogWidth} ${backlogHeight}`);
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("role", "img");
+    svg.setAttribute(
+      "aria-label",
+      `At most ${plural(waiting.most, "task")} waited for a worker at once, and at most ${formatCount(running.most)} ran at once, over ${formatDuration(to - from)}.`,
+    );
+    const y = (count: number): number => backlogHeight - (backlogHeight * count) / most;
+    const area = document.createElementNS(svgNamespace, "path");
+    area.setAttribute("class", "pool-backlog-waiting");
+    area.setAttribute("d", stepPath(waiting, y, true));
+    const line = document.createElementNS(svgNamespace, "path");
+    line.setAttribute("class", "pool-backlog-running");
+    line.setAttribute("d", stepPath(running, y, false));
+    const title = document.createElementNS(svgNamespace, "title");
+    title.textContent = "Move along the chart to read the figures.";
+    svg.append(area, line, title);
+    const span = to - from;
+    svg.addEventListener("mousemove", (event) => {
+      const box = svg.getBoundingClientRect();
+      const column = Math.min(
+        backlogWidth - 1,
+        Math.max(
+          0,
+          Math.floor(((event.clientX - box.left) / Math.max(1, box.width)) * backlogWidth),
+        ),
+      );
+      const at = formatDuration((span * column) / backlogWidth);
+      svg.dataset.hover = `${at} into the pool's work: up to ${plural(waiting.peaks[column], "task")} waiting, ${formatCount(running.peaks[column])} running`;
+      title.textContent = svg.dataset.hover;
+    });
+    figure.append(svg);
+    return figure;
   }
 
   private chart(pool: PoolRow): HTMLElement {
@@ -150,4 +232,14 @@ export class PoolsView {
     figure.append(caption, plot);
     return figure;
   }
+}
+
+/** An SVG path stepping through each column's peak; closed down to the axis for an area. */
+function stepPath(backlog: Backlog, y: (count: number) => number, area: boolean): string {
+  const parts: string[] = [area ? `M0 ${y(0)}` : `M0 ${y(backlog.peaks[0] ?? 0)}`];
+  backlog.peaks.forEach((peak, column) => {
+    parts.push(`L${column} ${y(peak)}`, `L${column + 1} ${y(peak)}`);
+  });
+  if (area) parts.push(`L${backlog.peaks.length} ${y(0)}`, "Z");
+  return parts.join(" ");
 }

@@ -236,6 +236,7 @@ export class Hub implements ChannelWarnings {
           h.exitCode as number,
           (h.signal as string) ?? null,
           "parent",
+          h.stoppedBy as "terminate" | "kill" | undefined,
         );
       case "trace":
         if (frame.body) this.relayTrace(peer, h, frame.body);
@@ -330,12 +331,21 @@ export class Hub implements ChannelWarnings {
     exitCode: number,
     signal: string | null,
     source: "parent" | "connection-lost",
+    stoppedBy?: "terminate" | "kill",
   ): void {
     const known = this.processes.get(pid);
     if (!known || known.exited) return;
     known.exited = true;
     this.channelObjects.forget(pid);
-    this.record({ type: "process.exit", t: now(), p: known.number, exitCode, signal, source });
+    this.record({
+      type: "process.exit",
+      t: now(),
+      p: known.number,
+      exitCode,
+      signal,
+      source,
+      ...(stoppedBy ? { stoppedBy } : {}),
+    });
   }
 
   private disconnected(peer: Peer): void {
