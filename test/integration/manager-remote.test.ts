@@ -3,12 +3,15 @@
 // wrong or missing key gets AuthenticationError and no access. On the wire (read with raw
 // sockets and a recording forwarder) the key never appears: the manager speaks first with a
 // fresh challenge, and a captured valid answer replayed on a new connection is refused.
+// A client refuses a server that cannot prove it knows the key; a stranger that says
+// nothing, or announces a huge frame, before answering the challenge is cut off.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import { FrameReader, encodeFrame, type Frame } from "../../src/runtime/framing";
+import { HANDSHAKE_TIMEOUT_MS } from "../../src/runtime/handshake";
 import {
   assertSucceeded,
   assertThrew,
@@ -305,6 +308,77 @@ test("a raw connection: a request before the handshake, or a wrong answer, is re
     early.close();
     wrong.close();
     right.close();
+  }
+});
+
+test("a stranger on the manager's port may not hold it: a huge frame announced, or silence, gets the connection closed", async () => {
+  const { port } = await serving();
+  const huge = await Raw.open(port);
+  const silent = await Raw.open(port);
+  try {
+    await huge.challenge();
+    const prefix = Buffer.alloc(8);
+    prefix.writeUInt32LE(32 * 1024 * 1024, 0);
+    prefix.writeUInt32LE(16, 4);
+    const sentAt = Date.now();
+    huge.send(prefix);
+    assert.ok(await huge.until(() => huge.closed, 3000), "a 32 MiB frame was waited for");
+    assert.ok(Date.now() - sentAt < 3000);
+    await silent.challenge();
+    assert.ok(
+      await silent.until(() => silent.closed, HANDSHAKE_TIMEOUT_MS + 10_000),
+      "a silent stranger was kept",
+    );
+    assert.equal(silent.frames.length, 1, "nothing but the challenge");
+  } finally {
+    huge.close();
+    silent.close();
+  }
+});
+
+test("a client refuses an impostor that cannot prove it knows the key, and never shows it the key", async () => {
+  const heard: Buffer[] = [];
+  const impostor = net.createServer((socket) => {
+    socket.on("error", () => undefined);
+    socket.write(
+      Buffer.concat(
+        encodeFrame({
+          type: "challenge",
+          nonce: crypto.randomBytes(32).toString("hex"),
+          server: 1,
+        }),
+      ),
+    );
+    const reader = new FrameReader();
+    socket.on("data", (chunk: Buffer) => {
+      heard.push(chunk);
+      reader.push(chunk, ({ header }) => {
+        // Welcomes anyone, with a proof it cannot have made.
+        if (header.type === "hello") {
+          socket.write(
+            Buffer.concat(
+              encodeFrame({ type: "reply", req: header.req, server: 1, digest: "0".repeat(64) }),
+            ),
+          );
+        }
+      });
+    });
+  });
+  await new Promise<void>((resolve) => impostor.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = impostor.address() as net.AddressInfo;
+    const run = await client(port, AUTHKEY);
+    assertSucceeded(run);
+    assert.equal(run.results.get("client"), undefined, "the client used the impostor");
+    assert.match(
+      assertThrew(result(run, "refused"), "AuthenticationError", "impostor").message,
+      /did not prove it knows the authkey/,
+    );
+    const up = Buffer.concat(heard);
+    assert.ok(up.length > 0, "the client said nothing");
+    assertNoKey(up, "what the client told the impostor");
+  } finally {
+    impostor.close();
   }
 });
 
