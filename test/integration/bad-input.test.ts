@@ -3,6 +3,7 @@
 // docs/reliability.md ("Bad input") lists every case and the command that reproduces it.
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -13,6 +14,8 @@ import {
   fixtureLine,
   result,
   runArgs,
+  runCli,
+  runFixture,
   scratch,
   startCli,
   survivors,
@@ -166,3 +169,140 @@ for (const [scenario, where, type] of [
     await assertNothingLeft(failed);
   });
 }
+
+// Saved traces that are not what they should be, given to `report` and `export --perfetto`.
+
+let goodTrace: Promise<string> | null = null;
+/** The text of a real trace (of a small run with a child, queues, a pipe and a lock). */
+function good(): Promise<string> {
+  goodTrace ??= (async () => {
+    const flows = await runFixture("flows.ts");
+    assert.equal(flows.code, 0, describeRun(flows));
+    return fs.readFileSync(flows.tracePath, "utf8");
+  })();
+  return goodTrace;
+}
+
+async function badTraces(): Promise<Array<{ name: string; file: string; message: RegExp }>> {
+  const text = await good();
+  const lines = text.split("\n");
+  const write = (name: string, content: string | Buffer): string => {
+    const file = scratch(`${name}.pstrace`);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  const directory = scratch("a-directory.pstrace");
+  fs.mkdirSync(directory, { recursive: true });
+  return [
+    {
+      name: "truncated",
+      file: write("truncated", text.slice(0, Math.floor(text.length / 2))),
+      message: /truncated\.pstrace:\d+: not valid JSON \(is the file truncated or edited\?\)$/,
+    },
+    {
+      name: "another format version",
+      file: write(
+        "version",
+        [lines[0].replace('"version":1', '"version":2'), ...lines.slice(1)].join("\n"),
+      ),
+      message:
+        /version\.pstrace:1: trace format version 2 is not supported \(this procscope reads version 1\)$/,
+    },
+    {
+      name: "random bytes",
+      file: write("random", crypto.randomBytes(64 * 1024)),
+      message: /random\.pstrace:1: not a procscope trace/,
+    },
+    {
+      name: "random bytes without a line break",
+      file: write("one-line", Buffer.alloc(1024 * 1024, "x")),
+      message:
+        /one-line\.pstrace:1: not a procscope trace \(the first line must be the pstrace header\)$/,
+    },
+    { name: "empty", file: write("empty", ""), message: /empty\.pstrace: the file is empty$/ },
+    {
+      name: "a header and nothing else",
+      file: write("header-only", `${lines[0]}\n`),
+      message: /header-only\.pstrace: the trace holds no events \(it ends after its header\)$/,
+    },
+    {
+      name: "an event with a field missing",
+      file: write(
+        "edited",
+        [lines[0], lines[1], '{"type":"lock.acquired","t":5,"p":1,"obj":"1.3"}'].join("\n"),
+      ),
+      message:
+        /edited\.pstrace:3: lock\.acquired: 'wait' must be a number of nanoseconds \(0 or more\) \(it is missing\)$/,
+    },
+    {
+      name: "an event with a process number that is not one",
+      file: write(
+        "bad-process",
+        [lines[0], '{"type":"process.start","t":1,"p":-3,"pid":1,"ppid":0,"name":"x"}'].join("\n"),
+      ),
+      message:
+        /bad-process\.pstrace:2: process\.start: 'p' must be a process number \(1 or more\) \(it is -3\)$/,
+    },
+    { name: "a directory", file: directory, message: /a-directory\.pstrace: not a file$/ },
+    {
+      name: "no such file",
+      file: scratch("not-there.pstrace"),
+      message: /not-there\.pstrace: no such file$/,
+    },
+  ];
+}
+
+test("report and export refuse a bad trace file, saying which line and what is wrong, with exit status 2", async () => {
+  for (const { name, file, message } of await badTraces()) {
+    for (const args of [
+      ["report", file],
+      ["export", file, "--perfetto", scratch("out.json")],
+    ]) {
+      const refused = await runCli(args);
+      assert.equal(refused.code, 2, `${args[0]} of ${name}: ${describeRun(refused)}`);
+      const said = refused.stderr.trim().split("\n");
+      assert.equal(said.length, 1, `${args[0]} of ${name}: one line, no stack\n${refused.stderr}`);
+      assert.match(said[0], /^procscope: /);
+      assert.match(said[0], message, `${args[0]} of ${name}`);
+      assert.equal(refused.stdout, "");
+    }
+  }
+  assert.equal(fs.existsSync(scratch("out.json")), false, "no export was written");
+});
+
+test("report of a trace that lost its end shows what it holds and says it is incomplete", async () => {
+  const lines = (await good()).trimEnd().split("\n");
+  const file = scratch("no-end.pstrace");
+  fs.writeFileSync(file, `${lines.slice(0, -3).join("\n")}\n`);
+  const report = await runCli(["report", file]);
+  assert.equal(report.code, 0, describeRun(report));
+  assert.match(report.stdout, /^Process tree$/m);
+  assert.match(report.stderr, /no-end\.pstrace: the trace has no run\.end: the run was cut short/);
+});
+
+test("a hand-edited trace with a hostile process name: report prints it inert, export keeps it a string", async () => {
+  const escape = String.fromCharCode(27);
+  const hostile = `<img src=x onerror=alert(1)>${escape}]0;owned${String.fromCharCode(7)}${escape}[2J`;
+  const text = (await good()).replace(/"name":"Process-1"/g, `"name":${JSON.stringify(hostile)}`);
+  assert.ok(text.includes("onerror"), "the name was replaced");
+  const file = scratch("hostile.pstrace");
+  fs.writeFileSync(file, text);
+  const report = await runCli(["report", file]);
+  assert.equal(report.code, 0, describeRun(report));
+  assert.ok(!report.stdout.includes(escape), "an escape sequence reached the terminal");
+  assert.ok(!report.stdout.includes(String.fromCharCode(7)));
+  assert.match(
+    report.stdout,
+    /P2 +<img src=x onerror=alert\(1\)>\\u001b\]0;owned\\u0007\\u001b\[2J +\d+/,
+  );
+  const out = scratch("hostile.json");
+  const exported = await runCli(["export", file, "--perfetto", out]);
+  assert.equal(exported.code, 0, describeRun(exported));
+  const json = JSON.parse(fs.readFileSync(out, "utf8")) as {
+    traceEvents: Array<{ ph: string; name: string; args?: { name?: string } }>;
+  };
+  const names = json.traceEvents
+    .filter((event) => event.ph === "M" && event.name === "process_name")
+    .map((event) => event.args?.name);
+  assert.ok(names.includes(`P2 ${hostile}`), JSON.stringify(names));
+});
