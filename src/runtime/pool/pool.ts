@@ -447,8 +447,14 @@ export class Pool {
       MAX_PREFETCH,
       Math.max(MIN_PREFETCH, Math.ceil(QUEUED_WORK_NS / Math.max(1, this.averageTaskNs * calls))),
     );
-    const index = entry.worker.outstanding.indexOf(entry.task);
-    if (index >= 0) entry.worker.outstanding.splice(index, 1);
+    // A worker answers in order, so the task is almost always its oldest: shifting it off is
+    // cheap where a search and splice through a thousand prefetched tasks is not.
+    const outstanding = entry.worker.outstanding;
+    if (outstanding[0] === entry.task) outstanding.shift();
+    else {
+      const index = outstanding.indexOf(entry.task);
+      if (index >= 0) outstanding.splice(index, 1);
+    }
     if (result.ok) entry.task.settle(true, result.values, undefined);
     else entry.task.settle(false, undefined, reviveError(result.error));
     this.dispatch();
