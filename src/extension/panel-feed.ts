@@ -8,6 +8,7 @@
 import * as vscode from "vscode";
 import {
   PANEL_PROTOCOL_VERSION,
+  isFromWebviewMessage,
   type FromWebviewMessage,
   type ToWebviewMessage,
 } from "../protocol/panel";
@@ -37,9 +38,7 @@ export class PanelFeed implements vscode.Disposable {
     private source: TraceSource | null,
     private readonly onMessage: (message: FromWebviewMessage, source: TraceSource | null) => void,
   ) {
-    this.disposables.push(
-      webview.onDidReceiveMessage((message: FromWebviewMessage) => this.receive(message)),
-    );
+    this.disposables.push(webview.onDidReceiveMessage((message: unknown) => this.receive(message)));
     this.watch();
   }
 
@@ -67,7 +66,8 @@ export class PanelFeed implements vscode.Disposable {
     this.updateTimer();
   }
 
-  private receive(message: FromWebviewMessage): void {
+  private receive(message: unknown): void {
+    if (!isFromWebviewMessage(message)) return;
     if (message.type === "ready") {
       if (message.version !== PANEL_PROTOCOL_VERSION) {
         void this.post({

@@ -35,3 +35,31 @@ export type FromWebviewMessage =
       type: "command";
       command: "run" | "stop" | "open-trace" | "export-perfetto" | "open-example";
     };
+
+const PANEL_COMMANDS: Record<Extract<FromWebviewMessage, { type: "command" }>["command"], true> = {
+  run: true,
+  stop: true,
+  "open-trace": true,
+  "export-perfetto": true,
+  "open-example": true,
+};
+
+/**
+ * Whether a message from a panel is one the host understands. The page shows strings from
+ * the program and from trace files, so the host takes nothing it says on trust: anything
+ * else is dropped.
+ */
+export function isFromWebviewMessage(value: unknown): value is FromWebviewMessage {
+  if (typeof value !== "object" || value === null) return false;
+  const message = value as Record<string, unknown>;
+  switch (message.type) {
+    case "ready":
+      return typeof message.version === "number";
+    case "open-source":
+      return typeof message.loc === "string" && message.loc.length <= 4096;
+    case "command":
+      return typeof message.command === "string" && Object.hasOwn(PANEL_COMMANDS, message.command);
+    default:
+      return false;
+  }
+}
