@@ -2,8 +2,8 @@
  * The packaged extension in real VS Code (code-server) in headless Chromium: installed
  * from its .vsix, it opens an example, runs it from the command palette and shows the run's
  * processes in the panel and its output in a terminal; it stops a run; it opens a saved trace
- * in the same panel and exports it; and in a workspace that is not trusted it does not run
- * anything. Screenshots go to test-results/e2e/.
+ * in the same panel and exports it, and shows why when a trace cannot be read; and in a
+ * workspace that is not trusted it does not run anything. Screenshots go to test-results/e2e/.
  */
 import { after, before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
@@ -267,6 +267,27 @@ describe("in a trusted workspace", () => {
           : undefined,
       );
       assert.ok(chrome.traceEvents.some((event) => event.name === "process_name"));
+    });
+  });
+
+  test("a trace file that cannot be read opens to a page that says why, in the reader's words", async () => {
+    await screenshotOnFailure(page, "unreadable-trace", async () => {
+      const saved = fs
+        .readdirSync(path.join(trusted, ".procscope"))
+        .find((name) => name.startsWith("queue-") && name.endsWith(".pstrace"));
+      assert.ok(saved, "the run saved its trace in .procscope/");
+      const text = fs.readFileSync(path.join(trusted, ".procscope", saved), "utf8");
+      fs.writeFileSync(path.join(trusted, "cut-short.pstrace"), text.slice(0, text.length / 2));
+      await runCommand(page, "View: Close All Editors");
+      await quickOpen(page, "cut-short.pstrace");
+      const panel = await frameWith(page, ".empty-detail:not([hidden])", 60_000);
+      const detail = await panel.locator(".empty-detail").innerText();
+      await screenshot(page, "unreadable-trace");
+      assert.match(
+        detail,
+        /cut-short\.pstrace:\d+: not valid JSON \(is the file truncated or edited\?\)$/,
+      );
+      assert.equal(await panel.locator(".empty-title").innerText(), "Nothing to show");
     });
   });
 });
