@@ -165,3 +165,22 @@ test("increments from 4 processes under withLock add up exactly", async () => {
   // Without the lock updates may be lost (how many is up to the scheduler), never invented.
   assert.ok(totals.unlocked >= 1 && totals.unlocked <= expected, String(totals.unlocked));
 });
+
+test("a value leased to the process using it alone: others still see one value, and a killed holder loses only its last turn", async () => {
+  const run = await runFixture(FIXTURE, { args: ["lease"] });
+  assertSucceeded(run);
+  // 50 increments of the value and of the array's cells (17, 17, 16) under their locks,
+  // then 1000: read by the parent without the lock while the child holds the lease.
+  assert.deepEqual(result(run, "exit-unlocked-read"), { value: 1000, array: [17, 17, 16] });
+  // The parent's unlocked writes reach the holder, and its last increment the parent.
+  assert.deepEqual(result(run, "exit-holder-sees"), { value: 7, array: [17, 17, -5] });
+  assert.equal(result(run, "exit-exit-code"), 0);
+  assert.deepEqual(result(run, "exit-after"), { value: 8, array: [17, 17, -5] });
+  // Killed holding the lease: the write of its last turn (51) is lost, the one before kept.
+  assert.deepEqual(result(run, "kill-unlocked-read"), { value: 1000, array: [17, 17, 16] });
+  assert.deepEqual(result(run, "kill-holder-sees"), { value: 7, array: [17, 17, -5] });
+  assert.equal(result(run, "kill-exit-code"), -9);
+  assert.deepEqual(result(run, "kill-after"), { value: 50, array: [17, 17, -5] });
+  const warnings = eventsOf(run.events, "warning", (w) => w.code === "holder-died");
+  assert.ok(warnings.length >= 1, "the killed holder of the value's lock is flagged");
+});

@@ -119,14 +119,28 @@ export class SyncObjects {
           () => new ValueState(obj, h.typecode as string, h.items as unknown[]),
         );
         return true;
-      case "value-get":
-        peer.reply(req, { value: this.value(obj).get(h.index as number) });
+      case "value-get": {
+        const value = this.value(obj);
+        value.whenHere(peer, () => peer.reply(req, { value: value.get(h.index as number) }));
         return true;
-      case "value-set":
-        peer.reply(req, { error: this.value(obj).set(h.index as number, h.value) });
+      }
+      case "value-set": {
+        const value = this.value(obj);
+        value.whenHere(peer, () =>
+          peer.reply(req, { error: value.set(h.index as number, h.value) }),
+        );
         return true;
-      case "value-all":
-        peer.reply(req, { items: this.value(obj).items });
+      }
+      case "value-all": {
+        const value = this.value(obj);
+        value.whenHere(peer, () => peer.reply(req, { items: value.items }));
+        return true;
+      }
+      case "value-lease":
+        this.value(obj).lease(peer, req);
+        return true;
+      case "value-sync":
+        this.value(obj).writeBack(peer, h.items as unknown[], h.returned === true);
         return true;
       default:
         return false;
@@ -150,6 +164,7 @@ export class SyncObjects {
     for (const event of this.events.values()) event.dropPeer(peer);
     for (const condition of this.conditions.values()) condition.dropPeer(peer);
     for (const barrier of this.barriers.values()) barrier.dropPeer(peer);
+    for (const value of this.values.values()) value.dropPeer(peer);
   }
 
   /** Every wait without a timeout, with the processes that could end it. */

@@ -118,6 +118,14 @@ export abstract class Permits {
     return this.heldSince.length;
   }
 
+  /** @internal Whether the lock is biased to this process (acquired and released locally). */
+  get biasedHere(): boolean {
+    return this.biased;
+  }
+
+  /** @internal Called whenever this process gives the bias back (see shared-value.ts). */
+  readonly onBiasLost: Array<() => void> = [];
+
   /** Takes one permit; resolves false if none came within the timeout. */
   protected async takePermit(options: AcquireOptions): Promise<boolean> {
     const block = options.block ?? true;
@@ -312,6 +320,7 @@ export abstract class Permits {
     this.revokePending = false;
     biasedHere.delete(this.id);
     this.link.send({ type: "unbias", obj: this.id });
+    for (const hook of this.onBiasLost) hook();
     // Local waiters now queue at the hub behind whoever asked for the lock.
     for (const waiter of this.localWaiters.splice(0)) {
       clearTimeout(waiter.timer);

@@ -1,12 +1,70 @@
 /**
  * `Value` and `SharedArray`: Python's shared ctypes values, kept in the hub. Each has its
  * own RLock (`getLock()`), as Python's do; a read-modify-write is only safe under it.
+ *
+ * A process holding the value's lock while the lock is biased to it takes the value on
+ * lease (hub/values.ts): from then on its reads and writes are local, as its acquires and
+ * releases already are, until the hub recalls the value for another process or the bias
+ * goes. That is what makes `withLock(() => v.set(v.get() + 1))` in one process cost
+ * microseconds instead of two round trips.
  */
 import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
 import { ValueError } from "../errors";
 import { RLock } from "./lock";
 import { createObject } from "../objects";
 import { currentLink, revivedVia, withVia } from "../link";
+import { context } from "../context";
+import type { HubClient } from "../hub-client";
+
+/** A value on lease here: the one copy that counts, shared by every object for its id. */
+interface Lease {
+  items: unknown[];
+  /** Changed since last written back. */
+  dirty: boolean;
+}
+
+interface LinkLeases {
+  held: Map<string, Lease>;
+  /** Lease requests on their way, so that concurrent tasks ask once. */
+  asking: Map<string, Promise<Lease | null>>;
+}
+
+const leasesByLink = new Map<HubClient, LinkLeases>();
+let shutdownHookInstalled = false;
+
+function leasesOf(link: HubClient): LinkLeases {
+  const known = leasesByLink.get(link);
+  if (known) return known;
+  const mine: LinkLeases = { held: new Map(), asking: new Map() };
+  leasesByLink.set(link, mine);
+  link.on("value-recall", (frame) => giveBack(link, frame.header.obj as string));
+  // Changes go back at the end of each turn: a process killed loses at most that turn's.
+  link.beforeFlush.push(() => {
+    for (const [obj, lease] of mine.held) {
+      if (!lease.dirty) continue;
+      lease.dirty = false;
+      link.send({ type: "value-sync", obj, items: lease.items });
+    }
+  });
+  if (!shutdownHookInstalled) {
+    shutdownHookInstalled = true;
+    context.beforeShutdown.push(() => {
+      for (const [each, { held }] of leasesByLink) {
+        for (const obj of [...held.keys()]) giveBack(each, obj);
+      }
+    });
+  }
+  return mine;
+}
+
+/** Ends this process's lease of `obj`, handing its items back. */
+function giveBack(link: HubClient, obj: string): void {
+  const leases = leasesOf(link);
+  const lease = leases.held.get(obj);
+  if (!lease) return;
+  leases.held.delete(obj);
+  link.send({ type: "value-sync", obj, items: lease.items, returned: true });
+}
 
 /** Python's typecodes and how a value is coerced into each, as ctypes would store it. */
 const coercers: Record<string, (x: unknown) => unknown> = {
@@ -78,6 +136,8 @@ abstract class SharedCells {
     existing?: string,
   ) {
     this.coerce = coercer(typecode);
+    // Losing the lock's bias ends the lease: another process is about to want the value.
+    lock.onBiasLost.push(() => giveBack(this.link, this.id));
     if (existing) {
       this.id = existing;
       return;
@@ -98,11 +158,47 @@ abstract class SharedCells {
     return this.lock.withLock(fn);
   }
 
+  /** The lease of this value in this process, taking one when the lock allows it. */
+  protected async local(): Promise<Lease | null> {
+    const leases = leasesOf(this.link);
+    const held = leases.held.get(this.id);
+    if (held) return held;
+    if (!this.lock.biasedHere || this.lock.heldHere === 0) return null;
+    let asking = leases.asking.get(this.id);
+    if (!asking) {
+      asking = this.takeLease(leases);
+      leases.asking.set(this.id, asking);
+    }
+    return asking;
+  }
+
+  private async takeLease(leases: LinkLeases): Promise<Lease | null> {
+    try {
+      const reply = await this.link.request({ type: "value-lease", obj: this.id });
+      const lease: Lease = { items: reply.header.items as unknown[], dirty: false };
+      leases.held.set(this.id, lease);
+      // The bias may have gone while the lease was on its way: then so does the lease.
+      if (!this.lock.biasedHere) giveBack(this.link, this.id);
+      return leases.held.get(this.id) ?? null;
+    } finally {
+      leases.asking.delete(this.id);
+    }
+  }
+
   protected async read(index: number): Promise<unknown> {
+    const lease = await this.local();
+    if (lease) return lease.items[index];
     return (await this.link.request({ type: "value-get", obj: this.id, index })).header.value;
   }
 
   protected async write(index: number, value: unknown): Promise<void> {
+    const lease = await this.local();
+    if (lease) {
+      lease.items[index] = this.coerce(value);
+      lease.dirty = true;
+      this.link.flushSoon();
+      return;
+    }
     const reply = await this.link.request({
       type: "value-set",
       obj: this.id,
@@ -167,6 +263,8 @@ export class SharedArray<T = number> extends SharedCells {
   }
 
   async toArray(): Promise<T[]> {
+    const lease = await this.local();
+    if (lease) return [...lease.items] as T[];
     return (await this.link.request({ type: "value-all", obj: this.id })).header.items as T[];
   }
 
