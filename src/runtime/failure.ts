@@ -66,11 +66,17 @@ export function describeFailure(name: string, pid: number, error: unknown): stri
   return `Process ${name} (pid ${pid}) failed:\n${text}`;
 }
 
+/** A thrown primitive (`throw "x"`) printed last: it cannot go in the WeakSet. */
+let reportedPrimitive: { value: unknown } | null = null;
+
 /** Prints why the process failed, unless this error was printed already. */
 export function reportFailure(name: string, error: unknown): void {
-  if (typeof error === "object" && error !== null) {
+  if ((typeof error === "object" && error !== null) || typeof error === "function") {
     if (reported.has(error)) return;
     reported.add(error);
+  } else {
+    if (reportedPrimitive && Object.is(reportedPrimitive.value, error)) return;
+    reportedPrimitive = { value: error };
   }
   process.stderr.write(`${describeFailure(name, process.pid, error)}\n`);
 }

@@ -12,7 +12,7 @@ import { findWarnings } from "../../src/model/warnings";
 import { TimelineModel } from "../../src/model/timeline";
 import { FlowLevels } from "../../src/model/flow-levels";
 import { formatSummary, printable } from "../../src/cli/summary";
-import { describeFailure, userStack } from "../../src/runtime/failure";
+import { describeFailure, reportFailure, userStack } from "../../src/runtime/failure";
 
 /** One well-formed event of every type (the reader must accept each). */
 const wellFormed: TraceEvent[] = [
@@ -240,4 +240,25 @@ test("a failing process's stack starts at the user's frame; a missing module nam
     describeFailure("MainProcess", 7, "a string"),
     /^Process MainProcess \(pid 7\) failed:\n'a string'$/,
   );
+});
+
+test("a failure seen twice (by the loader and again above it) is printed once, even a thrown string", () => {
+  const printed: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => {
+    printed.push(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    const error = new Error("once");
+    reportFailure("Process-1", error);
+    reportFailure("Process-1", error);
+    reportFailure("Process-2", "a plain string");
+    reportFailure("Process-2", "a plain string");
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(printed.length, 2, printed.join(""));
+  assert.match(printed[0], /^Process Process-1 \(pid \d+\) failed:\nError: once\n/);
+  assert.equal(printed[1], `Process Process-2 (pid ${process.pid}) failed:\n'a plain string'\n`);
 });
