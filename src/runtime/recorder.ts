@@ -13,6 +13,9 @@ import type { HubClient } from "./hub-client";
 import { now } from "./clock";
 import {
   PACKED_ACQUIRED,
+  PACKED_POOL_DONE,
+  PACKED_POOL_START,
+  PACKED_POOL_SUBMIT,
   PACKED_RECEIVE,
   PACKED_RELEASED,
   PACKED_SEND,
@@ -48,6 +51,7 @@ export class Recorder {
   private events: TraceEvent[] = [];
   private packed: number[] = [];
   private objects: string[] = [];
+  private readonly strings = new Map<string, number>();
   private epoch = 0;
   private records = 0;
   private dropped = 0;
@@ -85,11 +89,7 @@ export class Recorder {
 
   /** A message sent, without detail: a packed record. */
   packSend(site: TraceSite, seq: number): void {
-    if (this.records >= MAX_BUFFERED_RECORDS) {
-      this.dropped++;
-      return;
-    }
-    this.records++;
+    if (!this.room()) return;
     this.packed.push(PACKED_SEND, now(), this.objectIndex(site), seq);
     this.schedule();
   }
@@ -103,22 +103,14 @@ export class Recorder {
     wait: number,
     t: number,
   ): void {
-    if (this.records >= MAX_BUFFERED_RECORDS) {
-      this.dropped++;
-      return;
-    }
-    this.records++;
+    if (!this.room()) return;
     this.packed.push(PACKED_RECEIVE, t, this.objectIndex(site), sender, seq, size, wait);
     this.schedule();
   }
 
   /** A lock taken or released without anyone else involved: a packed record. */
   packLock(site: TraceSite, acquired: boolean, t: number, duration: number): void {
-    if (this.records >= MAX_BUFFERED_RECORDS) {
-      this.dropped++;
-      return;
-    }
-    this.records++;
+    if (!this.room()) return;
     this.packed.push(
       acquired ? PACKED_ACQUIRED : PACKED_RELEASED,
       t,
@@ -126,6 +118,55 @@ export class Recorder {
       duration,
     );
     this.schedule();
+  }
+
+  /** A pool task submitted, without its source line: a packed record. */
+  packPoolSubmit(site: TraceSite, task: number, items: number, fn: string): void {
+    if (!this.room()) return;
+    this.packed.push(
+      PACKED_POOL_SUBMIT,
+      now(),
+      this.objectIndex(site),
+      task,
+      items,
+      this.stringIndex(fn),
+    );
+    this.schedule();
+  }
+
+  /** A pool task started on this worker: a packed record. */
+  packPoolStart(site: TraceSite, task: number, t: number): void {
+    if (!this.room()) return;
+    this.packed.push(PACKED_POOL_START, t, this.objectIndex(site), task);
+    this.schedule();
+  }
+
+  /** A pool task that succeeded on this worker: a packed record. */
+  packPoolDone(site: TraceSite, task: number, t: number, duration: number): void {
+    if (!this.room()) return;
+    this.packed.push(PACKED_POOL_DONE, t, this.objectIndex(site), task, duration);
+    this.schedule();
+  }
+
+  /** Counts a record about to be packed, or a drop when the buffer is full. */
+  private room(): boolean {
+    if (this.records >= MAX_BUFFERED_RECORDS) {
+      this.dropped++;
+      return false;
+    }
+    this.records++;
+    return true;
+  }
+
+  /** Index of a string (a function's name) in this batch's table, added once per batch. */
+  private stringIndex(text: string): number {
+    let index = this.strings.get(text);
+    if (index === undefined) {
+      index = this.objects.length;
+      this.objects.push(text);
+      this.strings.set(text, index);
+    }
+    return index;
   }
 
   private objectIndex(site: TraceSite): number {
@@ -169,6 +210,7 @@ export class Recorder {
     this.events = [];
     this.packed = [];
     this.objects = [];
+    this.strings.clear();
     this.records = 0;
     this.epoch++;
     client.send(header, v8.serialize(batch));

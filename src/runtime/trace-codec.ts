@@ -1,7 +1,8 @@
 /**
- * The wire form of a process's trace events. Most events travel as objects; the two that
- * happen per message (send and receive) travel packed as runs of numbers, which costs a
- * fraction of an object each to record and serialize. The collector expands them back.
+ * The wire form of a process's trace events. Most events travel as objects; those that
+ * happen per message, per uncontended lock operation or per pool task travel packed as runs
+ * of numbers, which costs a fraction of an object each to record and serialize. The
+ * collector expands them back.
  */
 import * as v8 from "node:v8";
 import type {
@@ -9,6 +10,9 @@ import type {
   LockReleasedEvent,
   MessageReceiveEvent,
   MessageSendEvent,
+  PoolDoneEvent,
+  PoolStartEvent,
+  PoolSubmitEvent,
   TraceEvent,
 } from "../protocol/trace";
 
@@ -18,7 +22,7 @@ export interface TraceBatch {
   events: TraceEvent[];
   /** Packed records, see `PACKED_SEND` / `PACKED_RECEIVE`. */
   packed: number[];
-  /** Object ids referred to by index from packed records. */
+  /** Object ids (and function names) referred to by index from packed records. */
   objects: string[];
 }
 
@@ -30,6 +34,12 @@ export const PACKED_RECEIVE = 2;
 export const PACKED_ACQUIRED = 3;
 /** `[PACKED_RELEASED, t, objectIndex, hold]` */
 export const PACKED_RELEASED = 4;
+/** `[PACKED_POOL_SUBMIT, t, poolIndex, task, items, fnIndex]`: a task submitted (no `loc`). */
+export const PACKED_POOL_SUBMIT = 5;
+/** `[PACKED_POOL_START, t, poolIndex, task]` */
+export const PACKED_POOL_START = 6;
+/** `[PACKED_POOL_DONE, t, poolIndex, task, duration]`: a task that succeeded in its worker. */
+export const PACKED_POOL_DONE = 7;
 
 /**
  * What a trace frame's header says its batch stands for: the events in it, and the events
@@ -116,6 +126,40 @@ export function expandPacked(batch: TraceBatch, events: TraceEvent[]): TraceEven
       };
       events.push(released);
       i += 4;
+    } else if (kind === PACKED_POOL_SUBMIT) {
+      const submit: PoolSubmitEvent = {
+        type: "pool.submit",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        task: packed[i + 3],
+        items: packed[i + 4],
+        fn: objects[packed[i + 5]],
+      };
+      events.push(submit);
+      i += 6;
+    } else if (kind === PACKED_POOL_START) {
+      const start: PoolStartEvent = {
+        type: "pool.start",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        task: packed[i + 3],
+      };
+      events.push(start);
+      i += 4;
+    } else if (kind === PACKED_POOL_DONE) {
+      const done: PoolDoneEvent = {
+        type: "pool.done",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        task: packed[i + 3],
+        ok: true,
+        duration: packed[i + 4],
+      };
+      events.push(done);
+      i += 5;
     } else {
       throw new Error(`corrupt trace batch: unknown packed record kind ${kind}`);
     }

@@ -319,18 +319,22 @@ export class Pool {
     walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", seen, 0);
     // Only the list itself was seen: primitives, which need no second walk when sent.
     const primitiveBytes = seen.size === 1 ? lastWalkBulkBytes() : undefined;
-    record<PoolSubmitEvent>({
-      type: "pool.submit",
-      obj: this.id,
-      task: id,
-      fn: describeReference(ref),
-      items: calls.length,
-      // Sampled as messages are: a stack capture per task would cost more than the task.
-      loc:
-        context.tracing && context.recorder.sendWantsDetail(this.submitSite)
-          ? callerLocation()
-          : undefined,
-    });
+    if (context.tracing) {
+      // Located on a sample, as messages are: a stack capture per task would cost more than
+      // the task; the others are packed records.
+      if (context.recorder.sendWantsDetail(this.submitSite)) {
+        record<PoolSubmitEvent>({
+          type: "pool.submit",
+          obj: this.id,
+          task: id,
+          fn: describeReference(ref),
+          items: calls.length,
+          loc: callerLocation(),
+        });
+      } else {
+        context.recorder.packPoolSubmit(this.submitSite, id, calls.length, describeReference(ref));
+      }
+    }
     this.pending.push({ id, fn: ref, calls, spread, primitiveBytes, settle });
     this.dispatch();
     return id;

@@ -5,7 +5,8 @@
 import { context, record } from "../context";
 import { registerInternalTarget, resolveReference, type FunctionRef } from "../functions";
 import type { Queue } from "../queue";
-import type { PoolDoneEvent, PoolStartEvent } from "../../protocol/trace";
+import type { PoolDoneEvent } from "../../protocol/trace";
+import { TraceSite } from "../recorder";
 import type { ResultMessage, TaskMessage } from "./messages";
 
 export interface WorkerSettings {
@@ -37,6 +38,7 @@ export async function poolWorker(
 ): Promise<void> {
   if (settings.initializer) await resolveReference(settings.initializer)(...settings.initargs);
   const functions = new Map<string, (...args: unknown[]) => unknown>();
+  const site = new TraceSite(settings.pool);
   let done = 0;
   for (;;) {
     const message = await inbox.get();
@@ -44,7 +46,7 @@ export async function poolWorker(
     const key = `${message.fn.module}#${message.fn.name}`;
     let fn = functions.get(key);
     const started = context.now();
-    record<PoolStartEvent>({ type: "pool.start", obj: settings.pool, task: message.task });
+    if (context.tracing) context.recorder.packPoolStart(site, message.task, started);
     let result: ResultMessage;
     try {
       if (!fn) {
@@ -69,15 +71,22 @@ export async function poolWorker(
         error: errorData(error),
       };
     }
-    result.duration = context.now() - started;
-    record<PoolDoneEvent>({
-      type: "pool.done",
-      obj: settings.pool,
-      task: message.task,
-      ok: result.ok,
-      duration: result.duration,
-      error: result.ok ? undefined : `${result.error.name}: ${result.error.message}`,
-    });
+    const ended = context.now();
+    result.duration = ended - started;
+    if (result.ok) {
+      if (context.tracing)
+        context.recorder.packPoolDone(site, message.task, ended, result.duration);
+    } else {
+      record<PoolDoneEvent>({
+        type: "pool.done",
+        t: ended,
+        obj: settings.pool,
+        task: message.task,
+        ok: false,
+        duration: result.duration,
+        error: `${result.error.name}: ${result.error.message}`,
+      });
+    }
     try {
       await results.put(result);
     } catch (error) {
