@@ -13,6 +13,7 @@ import type { HubClient } from "./hub-client";
 import { now } from "./clock";
 import {
   PACKED_ACQUIRED,
+  PACKED_MANAGER_CALL,
   PACKED_POOL_DONE,
   PACKED_POOL_START,
   PACKED_POOL_SUBMIT,
@@ -148,6 +149,27 @@ export class Recorder {
     this.schedule();
   }
 
+  /** A manager's answer to a proxy call: a packed record. */
+  packManagerCall(
+    obj: string | undefined,
+    server: number,
+    method: string,
+    duration: number,
+    ok: boolean,
+  ): void {
+    if (!this.room()) return;
+    this.packed.push(
+      PACKED_MANAGER_CALL,
+      now(),
+      obj === undefined ? -1 : this.stringIndex(obj),
+      server,
+      this.stringIndex(method),
+      duration,
+      ok ? 1 : 0,
+    );
+    this.schedule();
+  }
+
   /** Counts a record about to be packed, or a drop when the buffer is full. */
   private room(): boolean {
     if (this.records >= MAX_BUFFERED_RECORDS) {
@@ -158,7 +180,7 @@ export class Recorder {
     return true;
   }
 
-  /** Index of a string (a function's name) in this batch's table, added once per batch. */
+  /** Index of a string (a name, an id) in this batch's table, added once per batch. */
   private stringIndex(text: string): number {
     let index = this.strings.get(text);
     if (index === undefined) {

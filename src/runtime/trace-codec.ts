@@ -8,6 +8,7 @@ import * as v8 from "node:v8";
 import type {
   LockAcquiredEvent,
   LockReleasedEvent,
+  ManagerCallEvent,
   MessageReceiveEvent,
   MessageSendEvent,
   PoolDoneEvent,
@@ -40,6 +41,11 @@ export const PACKED_POOL_SUBMIT = 5;
 export const PACKED_POOL_START = 6;
 /** `[PACKED_POOL_DONE, t, poolIndex, task, duration]`: a task that succeeded in its worker. */
 export const PACKED_POOL_DONE = 7;
+/**
+ * `[PACKED_MANAGER_CALL, t, objectIndex (-1: none), server, methodIndex, duration, ok (1/0)]`:
+ * a proxy call answered (`t` is when the answer came).
+ */
+export const PACKED_MANAGER_CALL = 8;
 
 /**
  * What a trace frame's header says its batch stands for: the events in it, and the events
@@ -160,6 +166,20 @@ export function expandPacked(batch: TraceBatch, events: TraceEvent[]): TraceEven
       };
       events.push(done);
       i += 5;
+    } else if (kind === PACKED_MANAGER_CALL) {
+      const obj = packed[i + 2];
+      const call: ManagerCallEvent = {
+        type: "manager.call",
+        t: packed[i + 1],
+        p,
+        ...(obj >= 0 ? { obj: objects[obj] } : {}),
+        server: packed[i + 3],
+        method: objects[packed[i + 4]],
+        duration: packed[i + 5],
+        ok: packed[i + 6] === 1,
+      };
+      events.push(call);
+      i += 7;
     } else {
       throw new Error(`corrupt trace batch: unknown packed record kind ${kind}`);
     }

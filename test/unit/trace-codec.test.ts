@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import * as v8 from "node:v8";
 import {
   PACKED_ACQUIRED,
+  PACKED_MANAGER_CALL,
   PACKED_POOL_DONE,
   PACKED_POOL_START,
   PACKED_POOL_SUBMIT,
@@ -18,7 +19,7 @@ import {
 const batch: TraceBatch = {
   p: 3,
   events: [{ type: "trace.dropped", t: 1, p: 3, count: 2 }],
-  objects: ["Queue1", "Pool1", "/work/tasks.ts#square", "Lock1"],
+  objects: ["Queue1", "Pool1", "/work/tasks.ts#square", "Lock1", "Dict1", "dict.set", "hello"],
   // One record per line: kind, t, object index, then the kind's own fields.
   // prettier-ignore
   packed: [
@@ -29,6 +30,8 @@ const batch: TraceBatch = {
     PACKED_POOL_SUBMIT, 14, 1, 5, 12, 2,
     PACKED_POOL_START, 15, 1, 5,
     PACKED_POOL_DONE, 16, 1, 5, 800,
+    PACKED_MANAGER_CALL, 17, 4, 2, 5, 30000, 1,
+    PACKED_MANAGER_CALL, 18, -1, 2, 6, 9000, 0,
   ],
 };
 
@@ -51,6 +54,17 @@ test("packed records expand to the events they stand for, in order, after the ba
     },
     { type: "pool.start", t: 15, p: 3, obj: "Pool1", task: 5 },
     { type: "pool.done", t: 16, p: 3, obj: "Pool1", task: 5, ok: true, duration: 800 },
+    {
+      type: "manager.call",
+      t: 17,
+      p: 3,
+      obj: "Dict1",
+      server: 2,
+      method: "dict.set",
+      duration: 30000,
+      ok: true,
+    },
+    { type: "manager.call", t: 18, p: 3, server: 2, method: "hello", duration: 9000, ok: false },
   ]);
 });
 
@@ -58,7 +72,7 @@ test("a lazy decode keeps packed records packed until they are expanded", () => 
   const { events, packed } = decodeTraceBatchLazily(v8.serialize(batch));
   assert.equal(events.length, 1);
   assert.ok(packed);
-  assert.equal(expandPacked(packed, []).length, 7);
+  assert.equal(expandPacked(packed, []).length, 9);
 });
 
 test("an unknown packed record kind is refused, not misread", () => {

@@ -2,11 +2,10 @@
  * Connections to managers: one per manager address in each process, opened on first use,
  * authenticated by the challenge handshake, and recording every call as `manager.call`.
  */
-import { context, record } from "../context";
+import { context } from "../context";
 import { HubClient, type SocketTarget } from "../hub-client";
 import { AuthenticationError } from "../errors";
 import { registerLink, setLinkConnector, type LinkAddress } from "../link";
-import type { ManagerCallEvent } from "../../protocol/trace";
 import { answer, checkAnswer, newChallenge } from "./auth";
 
 interface OpenLink {
@@ -67,18 +66,17 @@ export function linkTo(address: LinkAddress, remote = false, own = false): OpenL
     });
   ready.catch((error: Error) => client.fail(error));
   client.observer = (header, duration, reply) => {
-    if (header.type === "hello") return;
-    record<ManagerCallEvent>({
-      type: "manager.call",
-      obj: typeof header.obj === "string" ? header.obj : undefined,
+    if (header.type === "hello" || !context.tracing) return;
+    // Packed: a program may make many thousands of calls a second.
+    context.recorder.packManagerCall(
+      typeof header.obj === "string" ? header.obj : undefined,
       server,
-      method:
-        typeof header.op === "string"
-          ? `${header.type.replace("-op", "")}.${header.op}`
-          : header.type,
+      typeof header.op === "string"
+        ? `${header.type.replace("-op", "")}.${header.op}`
+        : header.type,
       duration,
-      ok: !reply.header.error,
-    });
+      !reply.header.error,
+    );
   };
   const link = { client, ready };
   if (!own) links.set(key, link);
