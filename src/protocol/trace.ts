@@ -335,6 +335,8 @@ export interface WarningEvent extends EventBase {
   message: string;
   obj?: ObjectId;
   loc?: SourceLocation;
+  /** `message-lost`: the messages lost, oldest first (their sends carry the same ids). */
+  msgs?: MessageId[];
 }
 
 /** Processes that wait for each other for ever, found by the hub. */

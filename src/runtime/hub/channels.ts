@@ -8,6 +8,7 @@
  */
 import * as v8 from "node:v8";
 import type { Peer } from "./peer";
+import { Lease } from "./lease";
 import type { Actor, BlockedWait } from "./deadlock";
 
 export interface Segment {
@@ -42,7 +43,8 @@ const FAST_RETURN_MS = 5;
 const SLOW_RETURN_MS = 50;
 
 export interface ChannelEvents {
-  lost(channel: Channel, peer: Peer, count: number): void;
+  /** A reader died holding messages: `ids` names them (`sender:seq`), oldest first. */
+  lost(channel: Channel, peer: Peer, ids: string[]): void;
 }
 
 export class Channel {
@@ -50,7 +52,7 @@ export class Channel {
   /** Items stored in the hub. */
   private stored = 0;
   /** Items handed to readers and not yet reported consumed, per reader. */
-  private readonly leased = new Map<Peer, number>();
+  private readonly leased = new Map<Peer, Lease>();
   private readonly readers = new Set<Peer>();
   /**
    * Readers asked to give their batch back and not yet answered. Until they answer, no one
@@ -76,7 +78,7 @@ export class Channel {
 
   get size(): number {
     let total = this.stored;
-    for (const count of this.leased.values()) total += count;
+    for (const lease of this.leased.values()) total += lease.count;
     return total;
   }
 
@@ -135,15 +137,13 @@ export class Channel {
 
   /** A reader reports items it has handed to the program. */
   consumed(peer: Peer, count: number): void {
-    const held = this.leased.get(peer) ?? 0;
-    this.leased.set(peer, Math.max(0, held - count));
+    this.leased.get(peer)?.consumed(count);
     this.admitParkedPuts();
   }
 
   /** A reader gives back items it was holding (after a recall or a cancelled get). */
   returned(peer: Peer, segment: Segment): void {
-    const held = this.leased.get(peer) ?? 0;
-    this.leased.set(peer, Math.max(0, held - segment.count));
+    this.leased.get(peer)?.returned(segment.count);
     this.segments.unshift(segment);
     this.stored += segment.count;
     this.serve();
@@ -200,9 +200,9 @@ export class Channel {
     for (let i = this.joiners.length - 1; i >= 0; i--) {
       if (this.joiners[i].peer === peer) this.joiners.splice(i, 1);
     }
-    const lost = this.leased.get(peer) ?? 0;
+    const lease = this.leased.get(peer);
     this.leased.delete(peer);
-    if (lost > 0 && !peer.saidBye) events.lost(this, peer, lost);
+    if (lease && lease.count > 0 && !peer.saidBye) events.lost(this, peer, lease.messageIds());
     this.removeWriter(peer, true);
     // A recalled reader that died will never answer: serve the others now.
     if (wasRecalled) this.serve();
@@ -227,8 +227,8 @@ export class Channel {
     this.readers.add(peer);
     if (this.readers.size < 2) return;
     // Shared from now on: whoever holds a lone reader's batch must give it back.
-    for (const [holder, count] of this.leased) {
-      if (holder !== peer && count > 0 && !this.recalling.has(holder)) {
+    for (const [holder, lease] of this.leased) {
+      if (holder !== peer && lease.count > 0 && !this.recalling.has(holder)) {
         this.recalling.add(holder);
         holder.send({ type: "recall", obj: this.id });
       }
@@ -253,8 +253,12 @@ export class Channel {
       const taken = lone
         ? this.takeUpTo(Math.max(demand.max, this.loneBatch(demand.peer)))
         : this.takeOne();
-      const count = taken.reduce((sum, segment) => sum + segment.count, 0);
-      this.leased.set(demand.peer, (this.leased.get(demand.peer) ?? 0) + count);
+      const lease = obtainLease(this.leased, demand.peer);
+      let count = 0;
+      for (const segment of taken) {
+        lease.add(segment);
+        count += segment.count;
+      }
       demand.peer.reply(
         demand.req,
         { count, lengths: taken.map((segment) => segment.body.length) },
@@ -324,6 +328,15 @@ export class Channel {
   private releaseJoiners(): void {
     for (const joiner of this.joiners.splice(0)) joiner.peer.reply(joiner.req, { ok: true });
   }
+}
+
+function obtainLease(leases: Map<Peer, Lease>, peer: Peer): Lease {
+  let lease = leases.get(peer);
+  if (!lease) {
+    lease = new Lease();
+    leases.set(peer, lease);
+  }
+  return lease;
 }
 
 /**

@@ -17,6 +17,7 @@ import { SyncObjects } from "./sync-objects";
 import { findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
 import { Peer, flushPeers } from "./peer";
 import { batchEventCount } from "../trace-codec";
+import { lostMessage } from "./lost";
 import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
 
@@ -438,14 +439,15 @@ export class Hub implements ChannelWarnings {
     }
   }
 
-  lost(channel: Channel, peer: Peer, count: number): void {
+  lost(channel: Channel, peer: Peer, ids: string[]): void {
     this.record({
       type: "warning",
       t: now(),
       p: peer.number,
       code: "message-lost",
       obj: channel.id,
-      message: `P${peer.number} ended holding ${count} undelivered message(s) of ${channel.id}`,
+      message: lostMessage(peer, channel.id, ids),
+      msgs: ids,
     });
   }
 

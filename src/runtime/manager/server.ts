@@ -10,6 +10,7 @@ import { FrameReader, type Frame } from "../framing";
 import { guardHandshake } from "../handshake";
 import { Peer, flushPeers } from "../hub/peer";
 import { ChannelObjects } from "../hub/channel-objects";
+import { lostMessage } from "../hub/lost";
 import { SyncObjects } from "../hub/sync-objects";
 import { Collections } from "../hub/collections";
 import { context, record } from "../context";
@@ -36,13 +37,14 @@ function warn(peer: Peer, obj: string, message: string, code: WarningEvent["code
 class ManagerServer {
   private readonly server = net.createServer((socket) => this.accept(socket));
   private readonly channels = new ChannelObjects({
-    lost: (channel, peer, count) =>
-      warn(
-        peer,
-        channel.id,
-        `ended holding ${count} undelivered message(s) of ${channel.id}`,
-        "message-lost",
-      ),
+    lost: (channel, peer, ids) =>
+      record<WarningEvent>({
+        type: "warning",
+        code: "message-lost",
+        obj: channel.id,
+        message: lostMessage(peer, channel.id, ids),
+        msgs: ids,
+      }),
     taskDoneExtra: (peer, obj) =>
       warn(peer, obj, `taskDone() on ${obj} called too often`, "task-done-extra"),
   });
