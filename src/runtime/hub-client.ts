@@ -58,6 +58,12 @@ export class HubClient {
   private drainWaiters: Array<() => void> = [];
   /** How errors name the other end ("the procscope hub", "the manager at …"). */
   serverName = "the procscope hub";
+  /**
+   * Whether to retry, for a while, a connection refused or a socket not there yet: the hub
+   * may still be starting. A manager listens before anyone learns its address, so a
+   * refusal means it is gone, and is reported at once.
+   */
+  waitForServer = true;
   /** Run before each write: state reports that must precede what was queued (see `sendFirst`). */
   readonly beforeFlush: Array<() => void> = [];
 
@@ -89,7 +95,7 @@ export class HubClient {
     target: SocketTarget,
     hello: FrameHeader | ((challenge: FrameHeader) => FrameHeader),
   ): Promise<Reply> {
-    const socket = await connectWithRetry(target);
+    const socket = await connectWithRetry(target, this.waitForServer);
     // `this.socket` is set only once the hello is written: until then, queued frames wait.
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
@@ -169,7 +175,7 @@ export class HubClient {
     const req = this.nextRequest++;
     const promise = new Promise<Reply>((resolve, reject) => {
       if (this.closed) {
-        reject(this.failure ?? new Error("the procscope hub went away"));
+        reject(this.failure ?? new Error(`${this.serverName} went away`));
         return;
       }
       this.replies.set(req, { resolve, reject });
@@ -356,8 +362,8 @@ export class HubClient {
 /** A Unix socket path, or a TCP address (remote managers). */
 export type SocketTarget = string | { host: string; port: number };
 
-async function connectWithRetry(target: SocketTarget): Promise<net.Socket> {
-  const deadline = Date.now() + 10_000;
+async function connectWithRetry(target: SocketTarget, retry: boolean): Promise<net.Socket> {
+  const deadline = retry ? Date.now() + 10_000 : 0;
   const where = typeof target === "string" ? target : `${target.host}:${target.port}`;
   for (;;) {
     try {

@@ -40,6 +40,7 @@ export function linkTo(address: LinkAddress, remote = false, own = false): OpenL
   if (known) return known;
   const client = new HubClient();
   client.serverName = `the manager at ${where(address)}`;
+  client.waitForServer = false;
   registerLink(client, address, remote ? `${process.pid}~` : "");
   let server = 0;
   const nonce = newChallenge();
