@@ -317,6 +317,14 @@ export class ChannelReader {
   /** Another process reads this channel too: hand back what is buffered here, in order. */
   private recall(): void {
     this.shared = true;
+    // The hub's answer to our last demand may have come in just ahead of the recall, in the
+    // same read: its items are taken in when its promise settles, after this frame. Answer
+    // once every frame read so far has settled, so that those items go back too — answered
+    // without them, the hub would serve others later items first.
+    setImmediate(() => this.answerRecall());
+  }
+
+  private answerRecall(): void {
     this.giveBack();
     // Always answered, even with nothing to give: the hub serves no one until it hears back,
     // so that no reader gets a later item before the recalled earlier ones.
