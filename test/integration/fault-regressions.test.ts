@@ -1,0 +1,55 @@
+// Regressions found by the fault tier (test/faults): each test names the bug it pins.
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import {
+  assertSucceeded,
+  cleanUp,
+  eventsOf,
+  result,
+  runFixture,
+  type ErrorReport,
+} from "./helpers";
+
+after(cleanUp);
+
+const FIXTURE = "fault-regressions.ts";
+
+test("a reader killed holding a message: the message-lost warning names it by id", async () => {
+  // Bug: the warning gave only a count, so nobody could tell which messages were gone.
+  const run = await runFixture(FIXTURE, { args: ["lost-ids"] });
+  assertSucceeded(run);
+  assert.deepEqual(result(run, "left"), ["second", "third"]);
+  const [lost] = eventsOf(run.events, "warning", (w) => w.code === "message-lost");
+  assert.deepEqual(lost.msgs, ["1:1"], "the root's first message, fetched by the reader");
+  const [send] = eventsOf(run.events, "message.send", (e) => e.msg === "1:1");
+  assert.equal(lost.obj, send.obj);
+  assert.match(lost.message, /ended holding 1 undelivered message\(s\) of \S+: 1:1$/);
+});
+
+test("readers joining a streamed queue: each reader still gets the items in order", async () => {
+  // Bug: the lone reader answered the recall before taking in the batch the hub had just
+  // sent it (both came in one read), so the hub served the new readers later items first
+  // and the recalled ones went to them afterwards (about 1 run of shared-consumers in 7).
+  const run = await runFixture(FIXTURE, { args: ["late-readers", "60"] });
+  assertSucceeded(run);
+  assert.equal(result(run, "out-of-order"), 0, "items taken after a later one");
+});
+
+test("a call on a dead manager's proxy names the manager, not the hub", async () => {
+  // Bug: once the link was closed, requests failed with "the procscope hub went away".
+  const run = await runFixture(FIXTURE, { args: ["manager-gone"] });
+  assertSucceeded(run);
+  const error = result<ErrorReport | null>(run, "call-after-death");
+  assert.ok(error, "the call did not fail");
+  assert.match(error.message, /^the manager at \S+ went away$/);
+});
+
+test("a process reaching a dead manager for the first time fails at once, naming it", async () => {
+  // Bug: the connection was retried for 10 s, as if the manager were still starting.
+  const run = await runFixture(FIXTURE, { args: ["manager-gone-first-use"] });
+  assertSucceeded(run);
+  const error = result<ErrorReport | null>(run, "first-call");
+  assert.ok(error, "the call did not fail");
+  assert.match(error.message, /^cannot reach \S+manager-\S+\.sock: connect (ECONNREFUSED|ENOENT)/);
+  assert.ok(result<number>(run, "first-call-ms") < 3000, "the failure took seconds");
+});
