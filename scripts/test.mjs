@@ -1,5 +1,6 @@
 // `npm test`: types, lint and format, then every test tier that can run on this machine.
-// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, webview, e2e; default: all)
+// Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, faults, webview, e2e;
+// default: all). The faults tier reads PROCSCOPE_FAULT_SEED / _ROUNDS / _ONLY (test/faults/plan.ts).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -8,7 +9,7 @@ import * as esbuild from "esbuild";
 const root = path.resolve(import.meta.dirname, "..");
 const requested = process.argv.slice(2);
 const tiers =
-  requested.length > 0 ? requested : ["static", "unit", "integration", "webview", "e2e"];
+  requested.length > 0 ? requested : ["static", "unit", "integration", "faults", "webview", "e2e"];
 let failed = false;
 
 function run(title, command, args, options = {}) {
@@ -69,12 +70,12 @@ if (tiers.includes("static")) {
   run("format", process.execPath, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
 }
 // e2e: the packaged extension in real VS Code (code-server) driven through Chromium.
-for (const tier of ["unit", "integration", "webview", "e2e"]) {
+for (const tier of ["unit", "integration", "faults", "webview", "e2e"]) {
   if (!tiers.includes(tier)) continue;
   const built = await buildTests(tier);
   if (built.length === 0) continue;
-  // Integration tests start real processes, webview and e2e tests a browser: one file at a
-  // time on a 2-core machine.
+  // Integration and fault tests start real processes, webview and e2e tests a browser: one
+  // file at a time on a 2-core machine.
   const concurrency = tier === "unit" ? [] : ["--test-concurrency=1"];
   run(`${tier} tests`, process.execPath, [
     "--test",

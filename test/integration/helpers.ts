@@ -63,21 +63,24 @@ export interface Started {
   /** The marker every process of this run carries (see `survivors`). */
   mark: string;
   stdout(): string;
-  /** Resolves with the first match of `pattern` in stdout, waiting for it to appear. */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /**
+   * Resolves with the first match of `pattern` in stdout from offset `from` on (default: the
+   * start), waiting for it to appear.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   finished: Promise<Finished>;
 }
 
-/** Starts `node ARGS` with a fresh marker, capturing its output. */
+/** Starts `node ARGS` with a fresh marker (and `env` on top of ours), capturing its output. */
 export function startNode(
   args: string[],
-  options: { detached?: boolean; timeoutMs?: number } = {},
+  options: { detached?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Started {
   // The trailing "/" keeps run 1's mark from being a prefix of run 10's.
   const mark = `${markPrefix}${++runCount}/`;
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, [MARK_VARIABLE]: mark },
+    env: { ...process.env, ...options.env, [MARK_VARIABLE]: mark },
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.detached ?? false,
   });
@@ -110,10 +113,10 @@ export function startNode(
   // A test that stops watching (it failed) must not leave an unhandled rejection behind.
   finished.catch(() => undefined);
 
-  const waitForOutput = (pattern: RegExp, waitMs = DEFAULT_RUN_TIMEOUT_MS) =>
+  const waitForOutput = (pattern: RegExp, waitMs = DEFAULT_RUN_TIMEOUT_MS, from = 0) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = (): boolean => {
-        const match = pattern.exec(stdout);
+        const match = pattern.exec(from > 0 ? stdout.slice(from) : stdout);
         if (!match) return false;
         watchers.delete(watcher);
         clearTimeout(timer);
@@ -286,12 +289,22 @@ export function isAlive(pid: number): boolean {
   return processState(pid) !== "Z";
 }
 
-function processState(pid: number): string | null {
+/** The state letter `/proc` shows for `pid` (R, S, D, Z…), null when it is gone. */
+export function processState(pid: number): string | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
   } catch {
     return null;
+  }
+}
+
+/** A process's command line as `ps` shows it (a child's title: `procscope NAME`); "" if gone. */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
   }
 }
 

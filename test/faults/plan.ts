@@ -1,0 +1,139 @@
+/**
+ * Which fault each round injects, derived from one seed so that any round can be replayed.
+ *
+ * Round i of a run seeded S uses seed S + i: it picks its fault (workload and victim) by
+ * that seed, in turn through every fault, and its moments with a generator seeded by it.
+ * So `PROCSCOPE_FAULT_SEED=<a round's seed> PROCSCOPE_FAULT_ROUNDS=1` replays that round.
+ *
+ * Environment: PROCSCOPE_FAULT_SEED (default: random), PROCSCOPE_FAULT_ROUNDS (default:
+ * DEFAULT_ROUNDS), PROCSCOPE_FAULT_ONLY (workloads, victims or `workload:victim` pairs, comma
+ * separated, to try only those: `pool`, `hub`, `queue:consumer,pipe`), PROCSCOPE_FAULT_KEEP
+ * (keep every round's output and trace in out/faults, not only failed rounds').
+ */
+import * as crypto from "node:crypto";
+import { Random } from "../fixtures/lib/random";
+import { WORKLOADS, type Workload } from "../fixtures/lib/fault-reports";
+
+/** About three minutes on a small, shared two-core machine. */
+const DEFAULT_ROUNDS = 72;
+
+/**
+ * Whom a round kills: a process of a role the workload reports; `lock-holder` is a locker
+ * killed just after it took the lock; `manager` is the manager's server; `hub` the run's hub.
+ */
+export type Victim =
+  | "root"
+  | "hub"
+  | "producer"
+  | "consumer"
+  | "sender"
+  | "receiver"
+  | "locker"
+  | "lock-holder"
+  | "manager"
+  | "pool-worker";
+
+const VICTIMS: Record<Workload, Victim[]> = {
+  queue: ["producer", "consumer", "root", "hub"],
+  "bounded-queue": ["producer", "consumer", "root", "hub"],
+  pipe: ["sender", "receiver", "root", "hub"],
+  lock: ["lock-holder", "locker", "root", "hub"],
+  manager: ["manager", "producer", "consumer", "root", "hub"],
+  pool: ["pool-worker", "pool-worker", "root", "hub"],
+};
+
+/**
+ * How long after the victim is up (the root, for the hub) the kill may come, in ms: about
+ * the span of its work in the workloads (children work for 300–700 ms, the root for 0.5–2 s).
+ */
+const KILL_WINDOW_MS: Record<Victim, number> = {
+  root: 700,
+  hub: 700,
+  producer: 350,
+  consumer: 350,
+  sender: 300,
+  receiver: 250,
+  locker: 600,
+  "lock-holder": 600,
+  manager: 600,
+  "pool-worker": 500,
+};
+
+export interface Fault {
+  workload: Workload;
+  victim: Victim;
+}
+
+export interface RoundPlan extends Fault {
+  seed: number;
+  /** Which of the victim's role to kill, in the order they announce themselves. */
+  instance: number;
+  /** How long after the victim announced itself (the root, for the hub) to kill it. */
+  delayMs: number;
+}
+
+/** Every fault, in the order rounds take them; `only` keeps those matching. */
+export function faults(only: string | undefined): Fault[] {
+  const all = WORKLOADS.flatMap((workload) =>
+    VICTIMS[workload].map((victim) => ({ workload, victim })),
+  );
+  if (!only) return all;
+  const wanted = only.split(",");
+  const kept = all.filter(({ workload, victim }) =>
+    wanted.some((w) => w === workload || w === victim || w === `${workload}:${victim}`),
+  );
+  if (kept.length === 0) throw new Error(`PROCSCOPE_FAULT_ONLY=${only} matches no fault`);
+  return kept;
+}
+
+export interface Settings {
+  seed: number;
+  rounds: number;
+  only: string | undefined;
+  /** Keep every round's output and trace in out/faults (failed rounds' are always kept). */
+  keep: boolean;
+}
+
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
+  const seed = env.PROCSCOPE_FAULT_SEED
+    ? Number(env.PROCSCOPE_FAULT_SEED)
+    : crypto.randomInt(1, 2 ** 31);
+  const rounds = env.PROCSCOPE_FAULT_ROUNDS ? Number(env.PROCSCOPE_FAULT_ROUNDS) : DEFAULT_ROUNDS;
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`bad PROCSCOPE_FAULT_SEED ${seed}`);
+  if (!Number.isInteger(rounds) || rounds < 0) {
+    throw new Error(`bad PROCSCOPE_FAULT_ROUNDS ${rounds}`);
+  }
+  return {
+    seed,
+    rounds,
+    only: env.PROCSCOPE_FAULT_ONLY || undefined,
+    keep: Boolean(env.PROCSCOPE_FAULT_KEEP),
+  };
+}
+
+/** Seed of round `index`: 32-bit, so that it can be given back as PROCSCOPE_FAULT_SEED. */
+export function roundSeed(settings: Settings, index: number): number {
+  return (settings.seed + index) % 2 ** 32;
+}
+
+export function planRound(seed: number, only: string | undefined): RoundPlan {
+  const choices = faults(only);
+  const fault = choices[seed % choices.length];
+  const random = new Random(seed);
+  return {
+    ...fault,
+    seed,
+    instance: random.between(0, 1),
+    delayMs: random.between(0, KILL_WINDOW_MS[fault.victim]),
+  };
+}
+
+/** The environment that replays one round (for failure messages). */
+export function replayCommand(plan: RoundPlan, only: string | undefined): string {
+  const filter = only ? ` PROCSCOPE_FAULT_ONLY=${only}` : "";
+  return (
+    `PROCSCOPE_FAULT_SEED=${plan.seed} PROCSCOPE_FAULT_ROUNDS=1${filter} ` +
+    `node scripts/test.mjs faults   (the workload alone: node bin/procscope.js run ` +
+    `test/fixtures/faults.ts -- ${plan.workload} ${plan.seed})`
+  );
+}
