@@ -363,7 +363,7 @@ export class HubClient {
 export type SocketTarget = string | { host: string; port: number };
 
 async function connectWithRetry(target: SocketTarget, retry: boolean): Promise<net.Socket> {
-  const deadline = retry ? Date.now() + 10_000 : 0;
+  const deadline = Date.now() + 10_000;
   const where = typeof target === "string" ? target : `${target.host}:${target.port}`;
   for (;;) {
     try {
@@ -378,7 +378,10 @@ async function connectWithRetry(target: SocketTarget, retry: boolean): Promise<n
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if ((code !== "ENOENT" && code !== "ECONNREFUSED") || Date.now() > deadline) {
+      // EAGAIN: the server is there but its queue of connections not yet accepted is full
+      // (hundreds of processes starting at once); it is worth another try in any case.
+      const notThereYet = retry && (code === "ENOENT" || code === "ECONNREFUSED");
+      if ((!notThereYet && code !== "EAGAIN") || Date.now() > deadline) {
         throw new Error(`cannot reach ${where}: ${(error as Error).message}`, {
           cause: error,
         });
