@@ -220,10 +220,10 @@ export class RunModel {
         if (PERMIT_KINDS.has(event.kind)) this.lock(event.obj, event.kind, event.value ?? 1);
         else if (SIGNAL_KINDS.has(event.kind)) this.signal(event.obj, event.kind);
         else if (event.kind === "pool") this.pool(event.obj).workers = event.value ?? 0;
+        else if (event.kind !== "value" && event.kind !== "array") this.flow(event.obj, event.kind);
         if (event.owner && this.pools.has(event.owner) && event.role?.startsWith("tasks of")) {
           this.poolTaskQueues.add(event.obj);
-        } else if (event.kind !== "value" && event.kind !== "array")
-          this.flow(event.obj, event.kind);
+        }
         return;
       case "message.send": {
         const flow = this.flow(event.obj);
