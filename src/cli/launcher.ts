@@ -103,13 +103,20 @@ export class Launch {
       ...(options.env ?? process.env),
       [ENV.clockOrigin]: origin.toString(),
     };
-    for (const key of [ENV.hubSocket, ENV.secret, ENV.launch, ENV.entry, ENV.collector]) {
+    for (const key of [
+      ENV.hubSocket,
+      ENV.secret,
+      ENV.launch,
+      ENV.entry,
+      ENV.collector,
+      ENV.hubCollector,
+    ]) {
       delete env[key];
     }
-    if (options.trace) {
-      env[ENV.collector] = collector.socketPath;
-      env[ENV.collectorSecret] = collector.secret;
-    }
+    // Untraced, the program's processes record nothing, but the hub still tells the
+    // collector what only it sees: a deadlock above all (--on-deadlock must work).
+    env[options.trace ? ENV.collector : ENV.hubCollector] = collector.socketPath;
+    env[ENV.collectorSecret] = collector.secret;
     // The program gets its own process group, so that whatever happens, one signal ends it all.
     this.root = spawn(
       options.nodePath ?? process.execPath,

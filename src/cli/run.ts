@@ -8,6 +8,7 @@ import { Launch } from "./launcher";
 import { writeTraceFile } from "./trace-file";
 import { formatSummary } from "./summary";
 import { describeDeadlock } from "../model/deadlock";
+import { printable } from "../model/printable";
 import { ObjectNames } from "../model/names";
 import { RunModel } from "../model/run-model";
 import type { TraceEvent } from "../protocol/trace";
@@ -55,7 +56,16 @@ export async function runProgram(options: RunOptions): Promise<number> {
         if (event.type === "object.create") names.add(event.obj, event.kind, event);
         if (event.type !== "deadlock") continue;
         // Said at once, while the program hangs: this is what the user is waiting to learn.
-        process.stderr.write(`\nprocscope: ${describeDeadlock(event, (obj) => names.get(obj))}\n`);
+        const told = describeDeadlock(event, (obj) => {
+          // Untraced, objects are known by id only (their creation was not recorded).
+          const name = names.get(obj);
+          return name === obj ? `object ${obj}` : name;
+        });
+        // Line by line: names in it come from the program and must not drive the terminal.
+        process.stderr.write(`\nprocscope: ${told.split("\n").map(printable).join("\n")}\n`);
+        if (!options.trace) {
+          process.stderr.write("procscope: (run with tracing for object names and source lines)\n");
+        }
         if (options.onDeadlock === "kill" && !deadlocked) {
           process.stderr.write("procscope: ending the run (--on-deadlock=kill)\n");
           launch.signal("SIGKILL");

@@ -1,21 +1,9 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel, type ProcessRow } from "../model/run-model";
 import { describeDropped } from "../model/dropped";
+import { printable } from "../model/printable";
 
 import { formatBytes, formatDuration, percentile } from "../model/stats";
-
-/**
- * Control characters (and bidirectional overrides) from the trace shown as escapes: a name
- * in a hand-edited or foreign trace must not move the cursor, recolour or retitle the
- * user's terminal, or forge a line of the summary.
- */
-export function printable(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
 
 function table(headers: string[], untrustedRows: string[][]): string {
   const rows = untrustedRows.map((row) => row.map(printable));
@@ -200,6 +188,8 @@ export function formatSummary(model: RunModel): string {
   const warnings = [...model.warnings.map((w) => `P${w.p}: ${w.message}`)];
   const dropped = describeDropped(model.droppedBy);
   if (dropped) warnings.push(dropped);
-  if (warnings.length > 0) out.push("", "Warnings", ...warnings.map((w) => `  ! ${printable(w)}`));
+  // Line by line, so that a warning of several lines (a deadlock) keeps its shape.
+  const shown = warnings.map((w) => `  ! ${w.split("\n").map(printable).join("\n    ")}`);
+  if (warnings.length > 0) out.push("", "Warnings", ...shown);
   return out.join("\n");
 }

@@ -4,6 +4,7 @@
  * Output arrives as `process.output` events, in pieces that need not end at a line break.
  */
 import type { OutputEvent } from "../protocol/trace";
+import { printable } from "../model/printable";
 
 /** Foreground colours that read on light and dark terminal themes (no black, white, grey). */
 const COLOURS = [36, 33, 35, 32, 34, 31, 96, 93, 95, 92, 94, 91];
@@ -16,7 +17,9 @@ export class OutputFormatter {
 
   /** Terminal text (CRLF line ends) for one piece of output of process `p` named `name`. */
   format(event: OutputEvent, name: string): string {
-    const prefix = `\x1b[${COLOURS[(event.p - 1) % COLOURS.length]}m${pad(`P${event.p} ${name}`)} |${RESET} `;
+    // The name is the program's: inert, so that it cannot drive the terminal. (The output
+    // itself is passed through, colours and all, as a terminal would show it.)
+    const prefix = `\x1b[${COLOURS[(event.p - 1) % COLOURS.length]}m${pad(`P${event.p} ${printable(name)}`)} |${RESET} `;
     const lines = event.text.split(/\r?\n/);
     const endsLine = lines[lines.length - 1] === "";
     if (endsLine) lines.pop();

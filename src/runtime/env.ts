@@ -13,6 +13,11 @@ export const ENV = {
   collector: "PROCSCOPE_COLLECTOR",
   /** Secret for the collector connection (hex). */
   collectorSecret: "PROCSCOPE_COLLECTOR_SECRET",
+  /**
+   * The collector's socket for the hub alone, when the program records nothing
+   * (`--no-trace`): deadlocks, warnings and process ends are still reported.
+   */
+  hubCollector: "PROCSCOPE_HUB_COLLECTOR",
   /** Absolute path of the program's entry module (re-run in every child). */
   entry: "PROCSCOPE_ENTRY",
   /** Folder where compiled program modules are shared by the run's processes. */

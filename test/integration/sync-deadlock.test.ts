@@ -240,6 +240,32 @@ test("--on-deadlock=kill ends the run with exit status 3 and leaves no process",
   assertCycle(run, lockOp);
 });
 
+test("untraced (--no-trace), a deadlock is still found, told and, with --on-deadlock=kill, ended", async () => {
+  const release = scratch("release-untraced");
+  const started = startCli([
+    "run",
+    fixturePath(FIXTURE),
+    "--no-trace",
+    "--on-deadlock=kill",
+    "--",
+    "two",
+    release,
+  ]);
+  try {
+    const run = await collect(started, scratch("untraced-none.pstrace"));
+    assert.equal(run.code, 3, describeRun(run));
+    // No object was recorded, so objects are named by id; the hint says how to learn more.
+    assert.match(run.stderr, /DEADLOCK: P\d+, P\d+ wait for each other/);
+    assert.match(run.stderr, /blocked in lock\.acquire on object \S+, waiting for P\d+/);
+    assert.match(run.stderr, /run with tracing for object names and source lines/);
+    assert.deepEqual(resultsOf(run, "after-deadlock"), []);
+    await waitFor(() => survivors(started.mark).length === 0, 5_000);
+    assert.deepEqual(survivors(started.mark), [], "processes of the run outlived it");
+  } finally {
+    killMarked(started.mark);
+  }
+});
+
 test("a cycle of timed acquires is not a deadlock: they time out by themselves", async () => {
   const tracePath = scratch("deadlock-timed.pstrace");
   const started = startCli([

@@ -11,7 +11,8 @@ import { RunModel } from "../../src/model/run-model";
 import { findWarnings } from "../../src/model/warnings";
 import { TimelineModel } from "../../src/model/timeline";
 import { FlowLevels } from "../../src/model/flow-levels";
-import { formatSummary, printable } from "../../src/cli/summary";
+import { formatSummary } from "../../src/cli/summary";
+import { printable } from "../../src/model/printable";
 import { describeFailure, reportFailure, userStack } from "../../src/runtime/failure";
 
 /** One well-formed event of every type (the reader must accept each). */

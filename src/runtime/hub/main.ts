@@ -12,7 +12,7 @@ process.title = "procscope-hub";
 const hub = new Hub({
   socketPath,
   secret,
-  collectorPath: process.env[ENV.collector],
+  collectorPath: process.env[ENV.collector] ?? process.env[ENV.hubCollector],
   collectorSecret: process.env[ENV.collectorSecret],
 });
 hub.start().catch((error: Error) => {
