@@ -150,6 +150,8 @@ export class RunModel {
   readonly locks = new Map<string, LockRow>();
   readonly signals = new Map<string, SignalRow>();
   readonly pools = new Map<string, PoolRow>();
+  /** Pools' per-worker task queues: what a dead worker held there, its pool deals with. */
+  private readonly poolTaskQueues = new Set<string>();
   readonly managers = new Map<number, ManagerRow>();
   /** Lock-order edges seen: "A>B" means some process took B while holding A. */
   private readonly lockOrder = new Map<string, { p: number; loc?: string }>();
@@ -219,6 +221,9 @@ export class RunModel {
         else if (SIGNAL_KINDS.has(event.kind)) this.signal(event.obj, event.kind);
         else if (event.kind === "pool") this.pool(event.obj).workers = event.value ?? 0;
         else if (event.kind !== "value" && event.kind !== "array") this.flow(event.obj, event.kind);
+        if (event.owner && this.pools.has(event.owner) && event.role?.startsWith("tasks of")) {
+          this.poolTaskQueues.add(event.obj);
+        }
         return;
       case "message.send": {
         const flow = this.flow(event.obj);
@@ -331,7 +336,7 @@ export class RunModel {
           t: event.t,
           p: event.p,
           code: event.code,
-          message: this.withObjectNames(event.message),
+          message: this.withObjectNames(event.message) + this.consequence(event),
         });
         return;
       case "deadlock":
@@ -356,6 +361,14 @@ export class RunModel {
       default:
         assertNever(event);
     }
+  }
+
+  /** What follows from a runtime warning, when the runtime's own words would mislead. */
+  private consequence(warning: Extract<TraceEvent, { type: "warning" }>): string {
+    if (warning.code === "message-lost" && warning.obj && this.poolTaskQueues.has(warning.obj)) {
+      return "; these are pool tasks: the pool fails the one its worker was running and hands the rest to another worker";
+    }
+    return "";
   }
 
   /** The runtime names objects by id ("1.5"); people read "Lock5". */

@@ -93,16 +93,22 @@ export function checkRound(run: RoundRun): RoundFigures {
 
   assert.ok(
     run.outlivedMs <= OUTLIVE_LIMIT_MS,
-    `a process of the run outlived the root by ${run.outlivedMs} ms: ${why}`,
+    `a process of the run outlived the root by ${run.outlivedMs} ms (the last: ${run.lastAlive}): ${why}`,
   );
-  checkEnd(run, victim, why);
-  checkDeathRecorded(run, victim, why);
   checkFailures(run, victim, failed, why);
-  assert.deepEqual(
-    events(run, "deadlock").map((e) => e.message),
-    [],
-    `the hub reported a deadlock: ${why}`,
-  );
+  const way = run.plan.victim;
+  if (way === "cli" || way === "collector-socket") {
+    // The collector went away: the program runs on to its normal end, unrecorded.
+    checkUnrecordedEnd(run, victim, why);
+  } else {
+    checkEnd(run, victim, why);
+    checkDeathRecorded(run, victim, why);
+    assert.deepEqual(
+      events(run, "deadlock").map((e) => e.message),
+      [],
+      `the hub reported a deadlock: ${why}`,
+    );
+  }
 
   switch (run.plan.workload) {
     case "queue":
@@ -121,6 +127,14 @@ export function checkRound(run: RoundRun): RoundFigures {
   return figures;
 }
 
+function checkUnrecordedEnd(run: RoundRun, victim: string | null, why: string): void {
+  assert.equal(resultsOf<DoneReport>(run, "done").length, 1, `the program was cut short: ${why}`);
+  // A killed CLI says nothing more; otherwise the exit is the root's (under the test's own
+  // collector, the test started the root itself).
+  if (victim === "cli") assert.equal(run.signal, "SIGKILL", why);
+  else assert.equal(run.code, 0, why);
+}
+
 /** How the run ended: normally, unless the root or the hub was the victim. */
 function checkEnd(run: RoundRun, victim: string | null, why: string): void {
   const done = resultsOf<DoneReport>(run, "done");
@@ -129,10 +143,12 @@ function checkEnd(run: RoundRun, victim: string | null, why: string): void {
   if (victim === "root") {
     assert.equal(run.code, SIGKILL_EXIT, why);
     assert.equal(end.signal, "SIGKILL", why);
-    assert.equal(done.length, 0, why);
   } else if (victim === "hub") {
-    assert.equal(run.code, HUB_LOST_EXIT, why);
-    assert.match(run.stderr, /connection to the hub closed/, why);
+    // Unless the root had said goodbye to the hub already (it was ending anyway).
+    if (done.length === 0 || run.code !== 0) {
+      assert.equal(run.code, HUB_LOST_EXIT, why);
+      assert.match(run.stderr, /connection to the hub closed/, why);
+    }
   } else {
     assert.equal(run.code, 0, why);
     assert.equal(done.length, 1, `the root did not finish its work: ${why}`);
@@ -213,7 +229,7 @@ function checkMessages(
   // The fixture names messages as the runtime does: the trace's sends carry the same ids.
   // (A killed process's last events may never have left it: only survivors' are checked.)
   const sent = new Set(events(run, "message.send").map((e) => e.msg));
-  if (victim !== "hub" && victim !== "root") {
+  if (victim !== "hub" && victim !== "root" && sent.size > 0) {
     const dead = victimNumber(run);
     const unknown = acked.filter((id) => !sent.has(id) && messageSeq(id).sender !== dead);
     assert.deepEqual(unknown, [], `acknowledged ids missing from the trace's sends: ${why}`);
@@ -260,7 +276,7 @@ function checkLock(run: RoundRun, victim: string | null, why: string): void {
   const last = [...run.stdout.matchAll(/@result (held|released) \{"p":(\d+)\}/g)]
     .filter((m) => Number(m[2]) === number)
     .at(-1);
-  if (last?.[1] === "held") {
+  if (last?.[1] === "held" && run.events.length > 0) {
     const lock = events(run, "object.create").find((e) => e.kind === "lock");
     const warnings = events(run, "warning").filter(
       (w) => w.code === "holder-died" && w.p === number && w.obj === lock?.obj,
@@ -285,6 +301,9 @@ function checkPool(run: RoundRun, victim: string | null, why: string): number {
     assert.equal(task.error.pid, run.killed?.pid, why);
     const done = events(run, "pool.done").filter((e) => !e.ok && e.workerPid === run.killed?.pid);
     assert.equal(done.length, 1, `no failed pool.done for the dead worker's task: ${why}`);
+    // The pool was running when its task failed: a new worker took the dead one's place.
+    const workers = events(run, "process.spawn").filter((e) => e.role === "pool-worker");
+    assert.ok(workers.length >= 4, `${workers.length} workers started: no replacement: ${why}`);
   }
   return failedTasks.length;
 }

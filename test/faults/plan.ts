@@ -31,7 +31,10 @@ export type Victim =
   | "locker"
   | "lock-holder"
   | "manager"
-  | "pool-worker";
+  | "pool-worker"
+  /** The collector goes away: the CLI killed, or the collector's socket closed. */
+  | "cli"
+  | "collector-socket";
 
 const VICTIMS: Record<Workload, Victim[]> = {
   queue: ["producer", "consumer", "root", "hub"],
@@ -57,6 +60,8 @@ const KILL_WINDOW_MS: Record<Victim, number> = {
   "lock-holder": 600,
   manager: 600,
   "pool-worker": 500,
+  cli: 700,
+  "collector-socket": 700,
 };
 
 export interface Fault {
@@ -125,6 +130,22 @@ export function planRound(seed: number, only: string | undefined): RoundPlan {
     seed,
     instance: random.between(0, 1),
     delayMs: random.between(0, KILL_WINDOW_MS[fault.victim]),
+  };
+}
+
+/** A round in which the collector goes away (collector.test.ts), planned as the others. */
+export function planCollectorRound(
+  seed: number,
+  workload: Workload,
+  victim: "cli" | "collector-socket",
+): RoundPlan {
+  const random = new Random(seed);
+  return {
+    workload,
+    victim,
+    seed,
+    instance: 0,
+    delayMs: random.between(0, KILL_WINDOW_MS[victim]),
   };
 }
 

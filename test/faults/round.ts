@@ -4,6 +4,7 @@
  * fails with a picture of what is still alive rather than letting a hang stall the tier.
  */
 import * as assert from "node:assert/strict";
+import * as os from "node:os";
 import {
   collect,
   commandLine,
@@ -42,6 +43,8 @@ export interface RoundRun extends FixtureRun {
   killed: Killed | null;
   /** How long the last process of the run outlived the root (ms, to POLL_MS). */
   outlivedMs: number;
+  /** The last of them (pid, title), and the machine's load then: for a failure message. */
+  lastAlive: string;
   durationMs: number;
 }
 
@@ -96,6 +99,12 @@ async function chooseVictim(
       const pid = await findByTitle(started, "procscope-hub", 5000);
       assert.notEqual(pid, root.pid);
       return { pid, p: null };
+    }
+    case "cli": {
+      // The terminal's CLI, and with it the collector, killed while the program runs.
+      await announced(started, "root", 0);
+      await sleep(plan.delayMs);
+      return { pid: started.child.pid!, p: null };
     }
     case "manager": {
       await announced(started, "root", 0);
@@ -154,25 +163,32 @@ async function watchOutliving(started: Started, rootPid: number, until: Promise<
     await sleep(POLL_MS);
   }
   const rootGoneAt = Date.now();
-  while (runProcesses(started).length > 0) {
+  let lastAlive = "";
+  for (;;) {
+    const alive = runProcesses(started);
+    if (alive.length === 0) break;
+    const load = os.loadavg()[0].toFixed(1);
+    lastAlive = `${alive.map((pid) => `${pid} ${commandLine(pid).slice(0, 60)}`).join(", ")} (load ${load})`;
     if (Date.now() - rootGoneAt > OUTLIVE_LIMIT_MS + 10_000) break;
     await sleep(POLL_MS * 2);
   }
-  return Date.now() - rootGoneAt;
+  return { outlivedMs: Date.now() - rootGoneAt, lastAlive };
 }
 
 export interface RoundOptions {
   /** Replaces the default start (`procscope run faults.ts -- WORKLOAD SEED`). */
-  start?: (tracePath: string) => Started;
+  start?: () => Promise<Started>;
   /** Injects the fault instead of killing a process of the run. */
   inject?: (started: Started) => Promise<Killed | null>;
+  /** Releases what `start` took, once the round is over. */
+  dispose?: () => void;
 }
 
 export async function runRound(plan: RoundPlan, options: RoundOptions = {}): Promise<RoundRun> {
   const tracePath = scratch(`faults-${plan.seed}-${plan.workload}.pstrace`);
   const began = Date.now();
   const started = options.start
-    ? options.start(tracePath)
+    ? await options.start()
     : startCli(runArgs("faults.ts", tracePath, { args: [plan.workload, String(plan.seed)] }), {
         timeoutMs: WATCHDOG_MS + 30_000,
       });
@@ -205,10 +221,10 @@ export async function runRound(plan: RoundPlan, options: RoundOptions = {}): Pro
           `still alive:\n${picture}\n--- last output\n${tail(started.stdout(), 30)}`,
       );
     }
-    const outlivedMs = await outliving;
     const run = await collect(started, tracePath);
-    return { ...run, plan, killed, outlivedMs, durationMs: Date.now() - began };
+    return { ...run, ...(await outliving), plan, killed, durationMs: Date.now() - began };
   } finally {
     killMarked(started.mark);
+    options.dispose?.();
   }
 }

@@ -87,3 +87,37 @@ test("lock statistics: contended share, wait percentiles, longest hold", () => {
   assert.equal(lock.maxHold, 30 * ms);
   assert.equal(lock.timeouts, 1);
 });
+
+test("a message lost in a pool worker's task queue says what the pool does about it", () => {
+  const lost = (obj: string): TraceEvent => ({
+    type: "warning",
+    t: 3 * ms,
+    p: 2,
+    code: "message-lost",
+    obj,
+    message: `P2 ended holding 1 message(s) of ${obj} it had fetched and not reported taken: 1:7`,
+    msgs: ["1:7"],
+  });
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.1", kind: "pool", value: 2 },
+    {
+      type: "object.create",
+      t: 0,
+      p: 1,
+      obj: "1.2",
+      kind: "queue",
+      owner: "1.1",
+      role: "tasks of PoolWorker-1",
+    },
+    { type: "object.create", t: 0, p: 1, obj: "1.3", kind: "queue" },
+    lost("1.2"),
+    lost("1.3"),
+  ]);
+  const [pooled, plain] = m.warnings.map((w) => w.message);
+  assert.match(pooled, /^P2 ended holding 1 message\(s\) of Pool1 tasks of PoolWorker-1 .*: 1:7; /);
+  assert.match(pooled, /the pool fails the one its worker was running and hands the rest/);
+  assert.equal(
+    plain,
+    "P2 ended holding 1 message(s) of Queue1 it had fetched and not reported taken: 1:7",
+  );
+});

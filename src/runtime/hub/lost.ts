@@ -7,5 +7,6 @@ const NAMED_IDS = 5;
 export function lostMessage(peer: Peer, obj: string, ids: string[]): string {
   const named = ids.slice(0, NAMED_IDS).join(", ");
   const more = ids.length > NAMED_IDS ? ` and ${ids.length - NAMED_IDS} more` : "";
-  return `P${peer.number} ended holding ${ids.length} undelivered message(s) of ${obj}: ${named}${more}`;
+  // Fetched, but not reported taken: gone with the process, whether or not it took them.
+  return `P${peer.number} ended holding ${ids.length} message(s) of ${obj} it had fetched and not reported taken: ${named}${more}`;
 }

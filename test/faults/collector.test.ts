@@ -1,0 +1,72 @@
+// The collector goes away mid-run: the terminal's CLI is SIGKILLed (its collector with it),
+// or the collector closes its socket. The program must run on to its normal end, unrecorded,
+// with no process left behind (docs/architecture.md, "When the collector goes away").
+// One round per workload and way, seeded as the kill rounds are (plan.ts).
+import { after, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { Collector } from "../../src/cli/collector";
+import { ENV } from "../../src/runtime/env";
+import { WORKLOADS } from "../fixtures/lib/fault-reports";
+import {
+  cleanUp,
+  fixturePath,
+  rootBootstrapPath,
+  scratch,
+  settlesWithin,
+  startNode,
+  type Started,
+} from "../integration/helpers";
+import { planCollectorRound, roundSeed, settingsFromEnvironment } from "./plan";
+import { WATCHDOG_MS, runRound, type Killed, type RoundOptions } from "./round";
+import { checkRound } from "./checks";
+
+after(cleanUp);
+
+const settings = settingsFromEnvironment();
+
+/**
+ * Runs the root under a collector of the test's own, as the launcher would, and closes that
+ * collector (its socket and the hub's connection) `delayMs` after the root is up.
+ */
+function ownCollector(workload: string, seed: number, delayMs: number): RoundOptions {
+  const collector = new Collector(scratch(`collector-${seed}.sock`), () => undefined);
+  return {
+    start: async () => {
+      await collector.listen();
+      return startNode([rootBootstrapPath, fixturePath("faults.ts"), workload, String(seed)], {
+        timeoutMs: WATCHDOG_MS + 30_000,
+        env: { [ENV.collector]: collector.socketPath, [ENV.collectorSecret]: collector.secret },
+      });
+    },
+    inject: async (started: Started): Promise<Killed> => {
+      await started.waitForOutput(/@result role \{"role":"root"/);
+      const began = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const wasAlive = !(await settlesWithin(started.finished, 0));
+      assert.ok(collector.received > 0, "the hub never reached the collector");
+      collector.close();
+      return { pid: started.child.pid!, p: null, atMs: Date.now() - began, wasAlive };
+    },
+    dispose: () => collector.close(),
+  };
+}
+
+let index = 0;
+for (const victim of ["cli", "collector-socket"] as const) {
+  for (const workload of WORKLOADS) {
+    const plan = planCollectorRound(roundSeed(settings, index++), workload, victim);
+    const how = victim === "cli" ? "the CLI SIGKILLed" : "the collector's socket closed";
+    test(`${workload}: ${how} ${plan.delayMs} ms in (seed ${plan.seed})`, async () => {
+      const options = victim === "cli" ? {} : ownCollector(workload, plan.seed, plan.delayMs);
+      try {
+        checkRound(await runRound(plan, options));
+      } catch (error) {
+        const failure = error as Error;
+        failure.message +=
+          `\nreplay: PROCSCOPE_FAULT_SEED=${settings.seed} PROCSCOPE_FAULT_ROUNDS=0 ` +
+          `node scripts/test.mjs faults (this file's rounds only)`;
+        throw failure;
+      }
+    });
+  }
+}
