@@ -13,6 +13,7 @@
 import * as assert from "node:assert/strict";
 import { resultsOf } from "../integration/helpers";
 import type { TraceEvent } from "../../src/protocol/trace";
+import { LOCK_ROUNDS, POOL_TASKS } from "../fixtures/lib/fault-reports";
 import type {
   AckedReport,
   DoneReport,
@@ -38,6 +39,8 @@ export interface RoundFigures {
   goneWithServer: number;
   /** Calls in survivors that ended with an error. */
   failedCalls: number;
+  /** The victim's last word was that it held the lock; and the hub's holder-died warnings. */
+  diedHolding: boolean;
   holderDied: number;
   poolTasksFailed: number;
   outlivedMs: number;
@@ -82,6 +85,7 @@ export function checkRound(run: RoundRun): RoundFigures {
     neverReceived: 0,
     goneWithServer: 0,
     failedCalls: failed.length,
+    diedHolding: false,
     // The hub's warning (the waiter that got the lock also notes it, from its side).
     holderDied: events(run, "warning").filter(
       (w) => w.code === "holder-died" && w.p === victimNumber(run),
@@ -118,7 +122,7 @@ export function checkRound(run: RoundRun): RoundFigures {
       checkMessages(run, victim, figures, why);
       break;
     case "lock":
-      checkLock(run, victim, why);
+      figures.diedHolding = checkLock(run, victim, why);
       break;
     case "pool":
       figures.poolTasksFailed = checkPool(run, victim, why);
@@ -253,9 +257,10 @@ function checkMessages(
   if (victim === null) assert.equal(lost.size, 0, `messages lost with no fault: ${why}`);
 }
 
-function checkLock(run: RoundRun, victim: string | null, why: string): void {
+/** Returns whether the victim died holding the lock. */
+function checkLock(run: RoundRun, victim: string | null, why: string): boolean {
   const done = resultsOf<DoneReport>(run, "done");
-  if (victim === "root" || victim === "hub") return;
+  if (victim === "root" || victim === "hub") return false;
   const sections = resultsOf<LockReport>(run, "section").length;
   const counter = done[0].counter ?? -1;
   // A locker killed between its write and its report leaves one increment unreported.
@@ -269,9 +274,9 @@ function checkLock(run: RoundRun, victim: string | null, why: string): void {
   for (const locker of lockers) {
     if (locker.p === number) continue;
     const own = resultsOf<LockReport>(run, "section").filter((s) => s.p === locker.p).length;
-    assert.equal(own, 14, `survivor P${locker.p} did not finish its rounds: ${why}`);
+    assert.equal(own, LOCK_ROUNDS, `survivor P${locker.p} did not finish its rounds: ${why}`);
   }
-  if (number === null) return;
+  if (number === null) return false;
   // Died holding the lock (its last word was `held`): the hub released it and said so.
   const last = [...run.stdout.matchAll(/@result (held|released) \{"p":(\d+)\}/g)]
     .filter((m) => Number(m[2]) === number)
@@ -283,13 +288,14 @@ function checkLock(run: RoundRun, victim: string | null, why: string): void {
     );
     assert.equal(warnings.length, 1, `no holder-died warning for P${number}: ${why}`);
   }
+  return last?.[1] === "held";
 }
 
 /** Returns how many tasks failed. */
 function checkPool(run: RoundRun, victim: string | null, why: string): number {
   if (victim === "root" || victim === "hub") return 0;
   const tasks = resultsOf<TaskReport>(run, "task");
-  assert.equal(tasks.length, 45, why);
+  assert.equal(tasks.length, POOL_TASKS, why);
   const failedTasks = tasks.filter((task) => !task.ok);
   for (const task of tasks) {
     if (task.ok) assert.equal(task.value, task.task * 2, why);

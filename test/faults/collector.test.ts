@@ -16,8 +16,14 @@ import {
   startNode,
   type Started,
 } from "../integration/helpers";
-import { planCollectorRound, roundSeed, settingsFromEnvironment } from "./plan";
-import { WATCHDOG_MS, runRound, type Killed, type RoundOptions } from "./round";
+import {
+  describeMoment,
+  planCollectorRound,
+  roundSeed,
+  settingsFromEnvironment,
+  type RoundPlan,
+} from "./plan";
+import { WATCHDOG_MS, chooseVictim, runRound, type Killed, type RoundOptions } from "./round";
 import { checkRound } from "./checks";
 
 after(cleanUp);
@@ -26,22 +32,22 @@ const settings = settingsFromEnvironment();
 
 /**
  * Runs the root under a collector of the test's own, as the launcher would, and closes that
- * collector (its socket and the hub's connection) `delayMs` after the root is up.
+ * collector (its socket and the hub's connection) at the planned moment.
  */
-function ownCollector(workload: string, seed: number, delayMs: number): RoundOptions {
-  const collector = new Collector(scratch(`collector-${seed}.sock`), () => undefined);
+function ownCollector(plan: RoundPlan): RoundOptions {
+  const collector = new Collector(scratch(`collector-${plan.seed}.sock`), () => undefined);
+  const args = [fixturePath("faults.ts"), plan.workload, String(plan.seed)];
   return {
     start: async () => {
       await collector.listen();
-      return startNode([rootBootstrapPath, fixturePath("faults.ts"), workload, String(seed)], {
+      return startNode([rootBootstrapPath, ...args], {
         timeoutMs: WATCHDOG_MS + 30_000,
         env: { [ENV.collector]: collector.socketPath, [ENV.collectorSecret]: collector.secret },
       });
     },
     inject: async (started: Started): Promise<Killed> => {
-      await started.waitForOutput(/@result role \{"role":"root"/);
       const began = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await chooseVictim(started, plan);
       const wasAlive = !(await settlesWithin(started.finished, 0));
       assert.ok(collector.received > 0, "the hub never reached the collector");
       collector.close();
@@ -56,8 +62,8 @@ for (const victim of ["cli", "collector-socket"] as const) {
   for (const workload of WORKLOADS) {
     const plan = planCollectorRound(roundSeed(settings, index++), workload, victim);
     const how = victim === "cli" ? "the CLI SIGKILLed" : "the collector's socket closed";
-    test(`${workload}: ${how} ${plan.delayMs} ms in (seed ${plan.seed})`, async () => {
-      const options = victim === "cli" ? {} : ownCollector(workload, plan.seed, plan.delayMs);
+    test(`${workload}: ${how} ${describeMoment(plan)} (seed ${plan.seed})`, async () => {
+      const options = victim === "cli" ? {} : ownCollector(plan);
       try {
         checkRound(await runRound(plan, options));
       } catch (error) {

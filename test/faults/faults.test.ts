@@ -6,7 +6,13 @@ import { after, test } from "node:test";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cleanUp, repoRoot } from "../integration/helpers";
-import { planRound, replayCommand, roundSeed, settingsFromEnvironment } from "./plan";
+import {
+  describeMoment,
+  planRound,
+  replayCommand,
+  roundSeed,
+  settingsFromEnvironment,
+} from "./plan";
 import { runRound, type RoundRun } from "./round";
 import { checkRound } from "./checks";
 import { summarize, type RoundOutcome } from "./summary";
@@ -21,7 +27,7 @@ for (let index = 0; index < settings.rounds; index++) {
   const fault = `${plan.workload}:${plan.victim}`;
   const title =
     `round ${index + 1}/${settings.rounds} (seed ${plan.seed}): ${plan.workload}, ` +
-    `SIGKILL ${plan.victim} ${plan.delayMs} ms in`;
+    `SIGKILL ${plan.victim} ${describeMoment(plan)}`;
   test(title, async () => {
     let run: RoundRun | null = null;
     try {

@@ -12,10 +12,10 @@
  */
 import * as crypto from "node:crypto";
 import { Random } from "../fixtures/lib/random";
-import { WORKLOADS, type Workload } from "../fixtures/lib/fault-reports";
+import { LOCKERS, WORKLOADS, type Workload } from "../fixtures/lib/fault-reports";
 
-/** About three minutes on a small, shared two-core machine. */
-const DEFAULT_ROUNDS = 72;
+/** Five rounds of each fault: two to three minutes on a small, shared two-core machine. */
+const DEFAULT_ROUNDS = 125;
 
 /**
  * Whom a round kills: a process of a role the workload reports; `lock-holder` is a locker
@@ -45,25 +45,6 @@ const VICTIMS: Record<Workload, Victim[]> = {
   pool: ["pool-worker", "pool-worker", "root", "hub"],
 };
 
-/**
- * How long after the victim is up (the root, for the hub) the kill may come, in ms: about
- * the span of its work in the workloads (children work for 300–700 ms, the root for 0.5–2 s).
- */
-const KILL_WINDOW_MS: Record<Victim, number> = {
-  root: 700,
-  hub: 700,
-  producer: 350,
-  consumer: 350,
-  sender: 300,
-  receiver: 250,
-  locker: 600,
-  "lock-holder": 600,
-  manager: 600,
-  "pool-worker": 500,
-  cli: 700,
-  "collector-socket": 700,
-};
-
 export interface Fault {
   workload: Workload;
   victim: Victim;
@@ -73,8 +54,38 @@ export interface RoundPlan extends Fault {
   seed: number;
   /** Which of the victim's role to kill, in the order they announce themselves. */
   instance: number;
-  /** How long after the victim announced itself (the root, for the hub) to kill it. */
-  delayMs: number;
+  /**
+   * When to kill: once this share of the workload's steps (fault-reports.ts, PROGRESS) is
+   * done — its own batches, for a producer or sender — and `extraMs` more. Progress rather
+   * than time, so that a busy machine moves the moment along with the work.
+   */
+  progress: number;
+  extraMs: number;
+}
+
+/** How many processes of the victim's role the workload has (fixtures/faults.ts). */
+function instances({ workload, victim }: Fault): number {
+  switch (victim) {
+    case "producer":
+      return 2;
+    case "consumer":
+      return workload === "manager" ? 1 : 2;
+    case "locker":
+      return LOCKERS;
+    case "pool-worker":
+      return 3;
+    default:
+      return 1;
+  }
+}
+
+/** How a round's moment reads in test names. */
+export function describeMoment(plan: RoundPlan): string {
+  return `at ${Math.round(plan.progress * 100)}% of the work +${plan.extraMs} ms`;
+}
+
+function moment(random: Random): Pick<RoundPlan, "progress" | "extraMs"> {
+  return { progress: random.between(0, 95) / 100, extraMs: random.between(0, 25) };
 }
 
 /** Every fault, in the order rounds take them; `only` keeps those matching. */
@@ -128,8 +139,8 @@ export function planRound(seed: number, only: string | undefined): RoundPlan {
   return {
     ...fault,
     seed,
-    instance: random.between(0, 1),
-    delayMs: random.between(0, KILL_WINDOW_MS[fault.victim]),
+    instance: random.between(0, instances(fault) - 1),
+    ...moment(random),
   };
 }
 
@@ -139,14 +150,7 @@ export function planCollectorRound(
   workload: Workload,
   victim: "cli" | "collector-socket",
 ): RoundPlan {
-  const random = new Random(seed);
-  return {
-    workload,
-    victim,
-    seed,
-    instance: 0,
-    delayMs: random.between(0, KILL_WINDOW_MS[victim]),
-  };
+  return { workload, victim, seed, instance: 0, ...moment(new Random(seed)) };
 }
 
 /** The environment that replays one round (for failure messages). */

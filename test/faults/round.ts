@@ -19,7 +19,7 @@ import {
   type FixtureRun,
   type Started,
 } from "../integration/helpers";
-import type { RoleReport } from "../fixtures/lib/fault-reports";
+import { BATCHES, PROGRESS, type RoleReport } from "../fixtures/lib/fault-reports";
 import type { RoundPlan } from "./plan";
 
 /** A healthy round takes one to three seconds; a run still going after this one hangs. */
@@ -87,51 +87,64 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Picks the victim's pid at the planned moment (waiting for its announcement first). */
-async function chooseVictim(
+/** The process to kill, once it is up: announced, or found by its title. */
+async function identify(
   started: Started,
   plan: RoundPlan,
 ): Promise<{ pid: number; p: number | null }> {
   switch (plan.victim) {
-    case "hub": {
-      const root = await announced(started, "root", 0);
-      await sleep(plan.delayMs);
-      const pid = await findByTitle(started, "procscope-hub", 5000);
-      assert.notEqual(pid, root.pid);
-      return { pid, p: null };
-    }
-    case "cli": {
-      // The terminal's CLI, and with it the collector, killed while the program runs.
-      await announced(started, "root", 0);
-      await sleep(plan.delayMs);
+    case "hub":
+      return { pid: await findByTitle(started, "procscope-hub", 5000), p: null };
+    case "manager":
+      return { pid: await findByTitle(started, "procscope SyncManager-", 10_000), p: null };
+    case "cli":
+    case "collector-socket":
+      // The terminal's CLI (its collector with it), or the test's own collector.
       return { pid: started.child.pid!, p: null };
-    }
-    case "manager": {
-      await announced(started, "root", 0);
-      const pid = await findByTitle(started, "procscope SyncManager-", 10_000);
-      await sleep(plan.delayMs);
-      return { pid, p: null };
-    }
-    case "lock-holder": {
-      await announced(started, "locker", 0);
-      await sleep(plan.delayMs);
-      // The next locker to take the lock after this moment holds it for 5–25 ms.
-      const [, json] = await started.waitForOutput(
-        /@result held (\{[^\n]*\})\n/,
-        10_000,
-        started.stdout().length,
-      );
-      const { p } = JSON.parse(json) as { p: number };
-      const holder = roleReports(started, "locker").find((report) => report.p === p);
-      assert.ok(holder, `locker P${p} never announced itself`);
-      return { pid: holder.pid, p };
-    }
+    case "lock-holder":
+      // Whoever takes the lock next, once the moment has come (see `chooseVictim`).
+      return { pid: 0, p: null };
     default: {
       const report = await announced(started, plan.victim, plan.instance);
-      await sleep(plan.delayMs);
       return { pid: report.pid, p: report.p };
     }
   }
+}
+
+/** Waits until `steps` reports `label` (from process `p`, if given) have been printed. */
+async function progressed(started: Started, label: string, steps: number, p?: number) {
+  const pattern = new RegExp(`@result ${label} ${p === undefined ? "" : `\\{"p":${p}[,}]`}`);
+  let from = 0;
+  for (let step = 0; step < steps; step++) {
+    const match = await started.waitForOutput(pattern, WATCHDOG_MS, from);
+    from += match.index! + match[0].length;
+  }
+  return from;
+}
+
+/** The victim, at the planned moment of the workload's progress. */
+export async function chooseVictim(
+  started: Started,
+  plan: RoundPlan,
+): Promise<{ pid: number; p: number | null }> {
+  await announced(started, "root", 0);
+  const victim = await identify(started, plan);
+  const own = plan.victim === "producer" || plan.victim === "sender";
+  const { label, steps } = own ? { label: "acked", steps: BATCHES } : PROGRESS[plan.workload];
+  const from = await progressed(
+    started,
+    label,
+    Math.floor(plan.progress * steps),
+    own ? victim.p! : undefined,
+  );
+  await sleep(plan.extraMs);
+  if (plan.victim !== "lock-holder") return victim;
+  // The next locker to take the lock from here on holds it for 10–40 ms.
+  const [, json] = await started.waitForOutput(/@result held (\{[^\n]*\})\n/, 10_000, from);
+  const { p } = JSON.parse(json) as { p: number };
+  const holder = roleReports(started, "locker").find((report) => report.p === p);
+  assert.ok(holder, `locker P${p} never announced itself`);
+  return { pid: holder.pid, p };
 }
 
 /** What is still alive, for a watchdog failure: pid, state, title, role. */
