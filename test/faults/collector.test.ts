@@ -1,8 +1,9 @@
 // The collector goes away mid-run: the terminal's CLI is SIGKILLed (its collector with it),
 // or the collector closes its socket. The program must run on to its normal end, unrecorded,
 // with no process left behind (docs/architecture.md, "When the collector goes away").
-// One round per workload and way, seeded as the kill rounds are (plan.ts).
-import { after, test } from "node:test";
+// By default one round per workload and way (PROCSCOPE_FAULT_COLLECTOR_ROUNDS: more), seeded
+// as the kill rounds are (plan.ts).
+import { after } from "node:test";
 import * as assert from "node:assert/strict";
 import { Collector } from "../../src/cli/collector";
 import { ENV } from "../../src/runtime/env";
@@ -23,8 +24,8 @@ import {
   settingsFromEnvironment,
   type RoundPlan,
 } from "./plan";
-import { WATCHDOG_MS, chooseVictim, runRound, type Killed, type RoundOptions } from "./round";
-import { checkRound } from "./checks";
+import { WATCHDOG_MS, chooseVictim, type Killed, type RoundOptions } from "./round";
+import { defineRounds, type PlannedRound } from "./rounds";
 
 after(cleanUp);
 
@@ -57,22 +58,23 @@ function ownCollector(plan: RoundPlan): RoundOptions {
   };
 }
 
-let index = 0;
-for (const victim of ["cli", "collector-socket"] as const) {
-  for (const workload of WORKLOADS) {
-    const plan = planCollectorRound(roundSeed(settings, index++), workload, victim);
-    const how = victim === "cli" ? "the CLI SIGKILLed" : "the collector's socket closed";
-    test(`${workload}: ${how} ${describeMoment(plan)} (seed ${plan.seed})`, async () => {
-      const options = victim === "cli" ? {} : ownCollector(plan);
-      try {
-        checkRound(await runRound(plan, options));
-      } catch (error) {
-        const failure = error as Error;
-        failure.message +=
-          `\nreplay: PROCSCOPE_FAULT_SEED=${settings.seed} PROCSCOPE_FAULT_ROUNDS=0 ` +
-          `node scripts/test.mjs faults (this file's rounds only)`;
-        throw failure;
-      }
-    });
+// Collector rounds take seeds after the kill rounds', so that one seed replays them all.
+const rounds: PlannedRound[] = [];
+let index = settings.rounds;
+for (let repeat = 0; repeat < settings.collectorRounds; repeat++) {
+  for (const victim of ["cli", "collector-socket"] as const) {
+    for (const workload of WORKLOADS) {
+      const plan = planCollectorRound(roundSeed(settings, index++), workload, victim);
+      const how = victim === "cli" ? "the CLI SIGKILLed" : "the collector's socket closed";
+      rounds.push({
+        plan,
+        title: `${workload}: ${how} ${describeMoment(plan)} (seed ${plan.seed})`,
+        replay:
+          `PROCSCOPE_FAULT_SEED=${settings.seed} PROCSCOPE_FAULT_ROUNDS=${settings.rounds} ` +
+          `node scripts/test.mjs faults (this round is the ${how} one of ${workload})`,
+        options: victim === "cli" ? undefined : () => ownCollector(plan),
+      });
+    }
   }
 }
+defineRounds("collector", rounds, settings);

@@ -8,7 +8,9 @@
  * Environment: PROCSCOPE_FAULT_SEED (default: random), PROCSCOPE_FAULT_ROUNDS (default:
  * DEFAULT_ROUNDS), PROCSCOPE_FAULT_ONLY (workloads, victims or `workload:victim` pairs, comma
  * separated, to try only those: `pool`, `hub`, `queue:consumer,pipe`), PROCSCOPE_FAULT_KEEP
- * (keep every round's output and trace in out/faults, not only failed rounds').
+ * (keep every round's output and trace in out/faults, not only failed rounds'),
+ * PROCSCOPE_FAULT_COLLECTOR_ROUNDS (rounds of each workload for each way the collector goes
+ * away, default 1; collector.test.ts).
  */
 import * as crypto from "node:crypto";
 import { Random } from "../fixtures/lib/random";
@@ -108,23 +110,28 @@ export interface Settings {
   only: string | undefined;
   /** Keep every round's output and trace in out/faults (failed rounds' are always kept). */
   keep: boolean;
+  /** Rounds of each workload for each way the collector goes away. */
+  collectorRounds: number;
 }
 
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
   const seed = env.PROCSCOPE_FAULT_SEED
     ? Number(env.PROCSCOPE_FAULT_SEED)
     : crypto.randomInt(1, 2 ** 31);
-  const rounds = env.PROCSCOPE_FAULT_ROUNDS ? Number(env.PROCSCOPE_FAULT_ROUNDS) : DEFAULT_ROUNDS;
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`bad PROCSCOPE_FAULT_SEED ${seed}`);
-  if (!Number.isInteger(rounds) || rounds < 0) {
-    throw new Error(`bad PROCSCOPE_FAULT_ROUNDS ${rounds}`);
-  }
   return {
     seed,
-    rounds,
+    rounds: wholeNumber(env, "PROCSCOPE_FAULT_ROUNDS", DEFAULT_ROUNDS),
     only: env.PROCSCOPE_FAULT_ONLY || undefined,
     keep: Boolean(env.PROCSCOPE_FAULT_KEEP),
+    collectorRounds: wholeNumber(env, "PROCSCOPE_FAULT_COLLECTOR_ROUNDS", 1),
   };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name] ? Number(env[name]) : fallback;
+  if (!Number.isInteger(value) || value < 0) throw new Error(`bad ${name}: ${env[name]}`);
+  return value;
 }
 
 /** Seed of round `index`: 32-bit, so that it can be given back as PROCSCOPE_FAULT_SEED. */
