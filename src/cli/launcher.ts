@@ -57,6 +57,12 @@ export interface LaunchResult {
  */
 const HUB_GRACE_MS = 3000;
 const HUB_MAX_WAIT_MS = 120_000;
+/**
+ * How long a stopped run's processes have to end on the stop signal (a program may clean up
+ * on SIGTERM or SIGINT) before the whole process group gets SIGKILL: short enough that even
+ * a thousand processes are all gone within 2 s of Stop.
+ */
+export const STOP_GRACE_MS = 1000;
 
 /**
  * Which processes of the run started and which ended, so that those still running when
@@ -90,6 +96,9 @@ export class Launch {
   private readonly root: ChildProcess;
   /** Resolves once the run is over, its stragglers killed and its last events delivered. */
   readonly finished: Promise<LaunchResult>;
+  private stopTimer: NodeJS.Timeout | null = null;
+  /** The process group was killed after the root ended: no signal may go to its id again. */
+  private groupEnded = false;
 
   private constructor(
     private readonly options: LaunchOptions,
@@ -191,11 +200,31 @@ export class Launch {
 
   /** Sends `signal` to every process of the run (its process group). */
   signal(signal: NodeJS.Signals): void {
+    if (this.groupEnded) return;
     try {
       if (this.root.pid) process.kill(-this.root.pid, signal);
     } catch {
       // The group is gone already.
     }
+  }
+
+  /**
+   * Stop, as the editor's Stop command and the CLI's Ctrl-C mean it: `signal` to every
+   * process of the run, SIGKILL to whatever is left `STOP_GRACE_MS` later. Stopping again
+   * kills at once.
+   */
+  stop(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.groupEnded) return;
+    if (this.stopTimer) {
+      this.signal("SIGKILL");
+      return;
+    }
+    this.signal(signal);
+    this.stopTimer = setTimeout(() => {
+      // Once the root is gone the hub has killed the processes it knows and is handing over
+      // their last events: leave it to finish (waitForEnd kills the group after it).
+      if (this.root.exitCode === null && this.root.signalCode === null) this.signal("SIGKILL");
+    }, STOP_GRACE_MS);
   }
 
   /** Waits until the hub has closed its connection, for as long as its events keep coming. */
@@ -220,6 +249,8 @@ export class Launch {
     // The hub ends the run's other processes when the root goes, then closes its connection.
     if (!error) await this.drainHub();
     this.signal("SIGKILL");
+    this.groupEnded = true;
+    if (this.stopTimer) clearTimeout(this.stopTimer);
     this.collector.close();
     this.collector.expandDeferred();
     fs.rmSync(this.socketDir, { recursive: true, force: true });

@@ -74,8 +74,10 @@ export async function runProgram(options: RunOptions): Promise<number> {
       }
     },
   });
-  const onSigint = (): void => launch.signal("SIGINT");
-  const onSigterm = (): void => launch.signal("SIGTERM");
+  // Ctrl-C reaches the program as it would without procscope (a SIGINT to each process);
+  // whatever is left a moment later is killed, and a second Ctrl-C kills at once.
+  const onSigint = (): void => launch.stop("SIGINT");
+  const onSigterm = (): void => launch.stop("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
   const finished = await launch.finished;

@@ -31,8 +31,6 @@ export interface RunRequest {
 
 /** Raw stdout/stderr kept for a run whose processes never reached the collector. */
 const MAX_RAW_OUTPUT = 64 * 1024;
-/** How long a stopped run may take to end after SIGTERM before it gets SIGKILL. */
-const STOP_GRACE_MS = 2000;
 
 export class RunSession implements TraceSource, vscode.Disposable {
   readonly events: TraceEvent[] = [];
@@ -48,7 +46,6 @@ export class RunSession implements TraceSource, vscode.Disposable {
   private launch: Launch | null = null;
   private sampler: ResourceSampler | null = null;
   private rawOutput = "";
-  private killTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private disposed = false;
 
@@ -114,13 +111,15 @@ export class RunSession implements TraceSource, vscode.Disposable {
     });
   }
 
-  /** Ends every process of the run: SIGTERM to its process group, SIGKILL if it lingers. */
+  /**
+   * Ends every process of the run: SIGTERM to its process group, SIGKILL a second later to
+   * whatever lingers (see `Launch.stop`); Stop again kills at once.
+   */
   stop(): void {
-    if (!this.running || !this.launch || this.stopping) return;
+    if (!this.running || !this.launch) return;
+    if (!this.stopping) this.terminal.note("procscope: stopping the run");
     this.stopping = true;
-    this.terminal.note("procscope: stopping the run");
-    this.launch.signal("SIGTERM");
-    this.killTimer = setTimeout(() => this.launch?.signal("SIGKILL"), STOP_GRACE_MS);
+    this.launch.stop();
   }
 
   private append(batch: TraceEvent[]): void {
@@ -142,7 +141,6 @@ export class RunSession implements TraceSource, vscode.Disposable {
   }
 
   private finish(result: LaunchResult): void {
-    if (this.killTimer) clearTimeout(this.killTimer);
     this.sampler?.dispose();
     if (this.disposed) return;
     this.result = result;
@@ -197,7 +195,6 @@ export class RunSession implements TraceSource, vscode.Disposable {
     this.disposed = true;
     // The editor is going away: no grace period, the whole group ends now.
     if (this.running) this.launch?.signal("SIGKILL");
-    if (this.killTimer) clearTimeout(this.killTimer);
     this.sampler?.dispose();
     this.stateChanged.dispose();
     this.terminal.dispose();
