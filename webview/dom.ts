@@ -53,6 +53,9 @@ export function button(
 }
 
 /** 199986 → "199,986": counts read at a glance. */
+/** One formatter for every count: `toLocaleString` builds a new one per call. */
+const counts = new Intl.NumberFormat("en-US");
+
 export function formatCount(count: number): string {
-  return count.toLocaleString("en-US");
+  return counts.format(count);
 }

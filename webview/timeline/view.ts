@@ -72,10 +72,28 @@ export class TimelineView {
       order.length === this.lanes.order.length &&
       order.every((process, index) => process === this.lanes.order[index]);
     if (same && selected === this.selected) return;
+    const selectionMoved = selected !== this.selected;
     this.lanes.setOrder(order);
     this.selected = selected;
     this.element.style.height = `${Math.min(this.lanes.contentHeight() + 2, 560)}px`;
+    if (selectionMoved && selected !== null) this.keepInView(selected);
     this.invalidate();
+  }
+
+  /**
+   * Scrolls the lanes as little as needed to show this process's lane: picking the last of a
+   * thousand processes in the tree brings its lane into view.
+   */
+  private keepInView(process: number): void {
+    const index = this.lanes.indexOf(process);
+    if (index === undefined || this.height === 0) return;
+    const top = index * geometry.laneHeight;
+    const visible = this.height - geometry.axisHeight;
+    if (top < this.lanes.scrollTop) this.lanes.scrollTop = top;
+    else if (top + geometry.laneHeight > this.lanes.scrollTop + visible) {
+      this.lanes.scrollTop = top + geometry.laneHeight - visible;
+    }
+    this.lanes.clampScroll(this.height);
   }
 
   /** Scrolls the lanes so that these processes' lanes are in view, the first on top. */
