@@ -50,6 +50,10 @@ export class Collector {
   rejected = 0;
   /** Bytes read from the run so far (progress, for a reader that waits for the end). */
   received = 0;
+  /** The hub connected; it said the run was over; when its connection closed (`hrtime`). */
+  hubConnected = false;
+  hubSaidEnd = false;
+  hubClosedAt: bigint | null = null;
   /** Events of the program's processes kept so far. */
   kept = 0;
   private readonly maxEvents: number;
@@ -102,6 +106,11 @@ export class Collector {
             handshake.passed();
             this.strangers.delete(socket);
             this.connections.add(socket);
+            this.hubConnected = true;
+            return;
+          }
+          if (header.type === "end") {
+            this.hubSaidEnd = true;
             return;
           }
           if (header.type !== "trace" || !body) return;
@@ -123,11 +132,20 @@ export class Collector {
     socket.on("close", () => {
       this.strangers.delete(socket);
       if (!this.connections.delete(socket)) return;
+      this.hubClosedAt = process.hrtime.bigint();
       if (this.connections.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }
 
   private readonly deferred: TraceBatch[] = [];
+
+  /**
+   * Whether the hub went away in the middle of the run: it connected, and its connection
+   * closed without its word that the run was over (it was killed, or crashed).
+   */
+  get hubLost(): boolean {
+    return this.hubConnected && !this.hubSaidEnd && this.hubClosedAt !== null;
+  }
 
   /**
    * Whether a process's batch fits in what is left of the budget; if not it is dropped

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Readable } from "node:stream";
 import { Collector } from "./collector";
-import { ENV } from "../runtime/env";
+import { ENV, HUB_LOST_EXIT_CODE } from "../runtime/env";
 import { TRACE_FORMAT_VERSION, type Nanos, type TraceEvent } from "../protocol/trace";
 
 export interface LaunchOptions {
@@ -78,18 +78,35 @@ class Lifecycle {
     }
   }
 
-  unfinished(t: Nanos): TraceEvent[] {
+  /**
+   * Exits for those: killed with the run; or, when the hub died first, ended by themselves
+   * as every process does that loses the hub.
+   */
+  unfinished(t: Nanos, hubLost: boolean): TraceEvent[] {
     return [...this.running]
       .filter((p) => p !== 1)
       .map((p) => ({
         type: "process.exit" as const,
         t,
         p,
-        exitCode: -9,
-        signal: "SIGKILL",
-        source: "run-ended" as const,
+        ...(hubLost
+          ? { exitCode: HUB_LOST_EXIT_CODE, signal: null, source: "connection-lost" as const }
+          : { exitCode: -9, signal: "SIGKILL", source: "run-ended" as const }),
       }));
   }
+}
+
+/** The hub died while the program ran: said once, at the moment its connection closed. */
+function hubLostWarning(t: Nanos): TraceEvent {
+  return {
+    type: "warning",
+    t,
+    p: 1,
+    code: "hub-lost",
+    message:
+      "the run's hub ended while the program ran (killed?): every process stops when it " +
+      `loses the hub (exit code ${HUB_LOST_EXIT_CODE}), and nothing after this was recorded`,
+  };
 }
 
 export class Launch {
@@ -97,6 +114,8 @@ export class Launch {
   /** Resolves once the run is over, its stragglers killed and its last events delivered. */
   readonly finished: Promise<LaunchResult>;
   private stopTimer: NodeJS.Timeout | null = null;
+  /** The run was SIGKILLed (a second Stop, a deadlock with --on-deadlock=kill): the hub too. */
+  private groupKilled = false;
   /** The process group was killed after the root ended: no signal may go to its id again. */
   private groupEnded = false;
 
@@ -201,6 +220,7 @@ export class Launch {
   /** Sends `signal` to every process of the run (its process group). */
   signal(signal: NodeJS.Signals): void {
     if (this.groupEnded) return;
+    if (signal === "SIGKILL") this.groupKilled = true;
     try {
       if (this.root.pid) process.kill(-this.root.pid, signal);
     } catch {
@@ -248,6 +268,10 @@ export class Launch {
     const endedAt = this.now();
     // The hub ends the run's other processes when the root goes, then closes its connection.
     if (!error) await this.drainHub();
+    // Known before the collector is closed below (which closes the hub's connection too). A
+    // hub killed with the whole run by this launcher was not lost: the run was killed.
+    const hubLostAt =
+      this.collector.hubLost && !this.groupKilled ? this.collector.hubClosedAt : null;
     this.signal("SIGKILL");
     this.groupEnded = true;
     if (this.stopTimer) clearTimeout(this.stopTimer);
@@ -260,7 +284,8 @@ export class Launch {
     const exitCode = error ? 127 : (code ?? 128 + signalNumber);
     const recordedCode = error ? 127 : (code ?? -signalNumber);
     this.options.onEvents([
-      ...this.lifecycle.unfinished(endedAt),
+      ...(hubLostAt === null ? [] : [hubLostWarning(Number(hubLostAt - this.origin))]),
+      ...this.lifecycle.unfinished(endedAt, hubLostAt !== null),
       {
         type: "process.exit",
         t: endedAt,

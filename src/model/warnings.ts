@@ -30,6 +30,7 @@ const runtimeTitles: Record<string, string> = {
   "not-joined": "Child never joined",
   "events-dropped": "Events dropped",
   "message-lost": "Message lost",
+  "hub-lost": "Hub lost",
   "task-done-extra": "taskDone() called too often",
   misuse: "Misuse",
   "lock-across-blocking-call": "Lock held across a blocking call",

@@ -102,8 +102,9 @@ export interface ProcessExitEvent extends EventBase {
   exitCode: number;
   signal: string | null;
   /**
-   * How the exit was learnt: from the OS parent, from a lost connection, or, for a process
-   * still running when its root ended, from the run's end (the runtime killed it).
+   * How the exit was learnt: from the OS parent; from the loss of the hub (`connection-lost`:
+   * the hub died, and a process that loses it exits by itself with code 70); or, for a
+   * process still running when its root ended, from the run's end (the runtime killed it).
    */
   source: "parent" | "connection-lost" | "run-ended";
   /**
@@ -361,6 +362,7 @@ export type WarningCode =
   | "not-joined"
   | "events-dropped"
   | "message-lost"
+  | "hub-lost"
   | "task-done-extra"
   | "misuse"
   | "lock-across-blocking-call"

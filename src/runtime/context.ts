@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as crypto from "node:crypto";
 import { spawn } from "node:child_process";
-import { ENV } from "./env";
+import { ENV, HUB_LOST_EXIT_CODE } from "./env";
 import { HubClient } from "./hub-client";
 import { Recorder } from "./recorder";
 import { now } from "./clock";
@@ -39,9 +39,9 @@ class Context {
     this.recorder.processNumber = () => this.number;
     this.client.onLost = (reason) => {
       // Without the hub no queue, pipe or lock can work; the run is over for this process.
-      if (!this.isRoot) process.exit(70);
+      if (!this.isRoot) process.exit(HUB_LOST_EXIT_CODE);
       process.stderr.write(`procscope: ${reason}; stopping\n`);
-      process.exit(70);
+      process.exit(HUB_LOST_EXIT_CODE);
     };
   }
 

@@ -25,3 +25,6 @@ export const ENV = {
   /** JSON launch description of a child: its target, name, identity. */
   launch: "PROCSCOPE_LAUNCH",
 } as const;
+
+/** Exit code of a process that lost the hub: without it the run is over for it. */
+export const HUB_LOST_EXIT_CODE = 70;

@@ -170,10 +170,16 @@ function checkDeathRecorded(run: RoundRun, victim: string | null, why: string): 
     assert.equal(exit.exitCode, -9, why);
     assert.equal(exit.signal, "SIGKILL", why);
   }
-  // When the hub dies, nobody is left to relay the children's ends.
-  if (victim === "hub") return;
   for (const start of events(run, "process.start")) {
     assert.ok(exits.has(start.p), `P${start.p} started but has no process.exit: ${why}`);
+  }
+  if (victim !== "hub") return;
+  // The hub's own death: said by the collector's side, and the ends it could not relay are
+  // those of processes that lost it (none was killed by the run's end).
+  const lost = events(run, "warning").filter((w) => w.code === "hub-lost");
+  assert.equal(lost.length, 1, `no hub-lost warning: ${why}`);
+  for (const exit of exits.values()) {
+    assert.notEqual(exit.source, "run-ended", `P${exit.p} said killed with the run: ${why}`);
   }
 }
 

@@ -4,9 +4,16 @@ import * as assert from "node:assert/strict";
 import {
   assertSucceeded,
   cleanUp,
+  collect,
+  commandLine,
+  describeRun,
   eventsOf,
   result,
+  runArgs,
   runFixture,
+  scratch,
+  startCli,
+  survivors,
   type ErrorReport,
 } from "./helpers";
 
@@ -52,4 +59,25 @@ test("a process reaching a dead manager for the first time fails at once, naming
   assert.ok(error, "the call did not fail");
   assert.match(error.message, /^cannot reach \S+manager-\S+\.sock: connect (ECONNREFUSED|ENOENT)/);
   assert.ok(result<number>(run, "first-call-ms") < 3000, "the failure took seconds");
+});
+
+test("the hub killed mid-run: the trace says so, and each process's exit is what it did", async () => {
+  // Bug: nothing in the trace told of the hub's death, and the processes that stopped on
+  // losing it (exit code 70) were recorded as killed by SIGKILL when the run ended.
+  const tracePath = scratch("hub-killed.pstrace");
+  const started = startCli(runArgs("orphans.ts", tracePath));
+  await started.waitForOutput(/@result ready /);
+  const [hub] = survivors(started.mark).filter((pid) => commandLine(pid) === "procscope-hub");
+  assert.ok(hub, "no hub among the run's processes");
+  process.kill(hub, "SIGKILL");
+  const run = await collect(started, tracePath);
+  assert.equal(run.code, 70, describeRun(run));
+  assert.match(run.stderr, /procscope: connection to the hub closed; stopping/);
+  const [lost] = eventsOf(run.events, "warning", (w) => w.code === "hub-lost");
+  assert.match(lost.message, /hub ended while the program ran/);
+  const exits = eventsOf(run.events, "process.exit");
+  assert.equal(exits.length, 4, "the root and its three descendants");
+  for (const exit of exits) {
+    assert.deepEqual([exit.exitCode, exit.signal], [70, null], JSON.stringify(exit));
+  }
 });

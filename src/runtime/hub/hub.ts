@@ -432,6 +432,8 @@ export class Hub implements ChannelWarnings {
       // A slow collector (a busy editor) may still have a backlog to read: every event is
       // delivered before the hub goes. The collector's side bounds how long that may take.
       this.collector.once("close", finish);
+      // Says the run is over, so that a connection closed without it means the hub died.
+      this.collector.write(Buffer.concat(encodeFrame({ type: "end" })));
       this.collector.end();
       setTimeout(finish, COLLECTOR_DRAIN_MS).unref();
     } else {
