@@ -42,6 +42,17 @@ test("readers joining a streamed queue: each reader still gets the items in orde
   assert.equal(result(run, "out-of-order"), 0, "items taken after a later one");
 });
 
+test("a pool whose last task in flight killed its worker: the program still ends with 0", async () => {
+  // Bug: the pool's read of results, left waiting for that task, rejected when the process
+  // closed its connection at exit, and nothing caught it: the process crashed with "the
+  // procscope hub went away" and exit code 1.
+  const run = await runFixture(FIXTURE, { args: ["pool-last-task-dies"] });
+  assertSucceeded(run);
+  assert.equal(result<ErrorReport>(run, "task").name, "ProcessError");
+  assert.equal(result(run, "joined"), true);
+  assert.doesNotMatch(run.stderr, /went away/);
+});
+
 test("a call on a dead manager's proxy names the manager, not the hub", async () => {
   // Bug: once the link was closed, requests failed with "the procscope hub went away".
   const run = await runFixture(FIXTURE, { args: ["manager-gone"] });

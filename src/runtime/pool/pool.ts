@@ -426,9 +426,15 @@ export class Pool {
         try {
           result = await this.results.get();
         } catch (error) {
-          // After terminate() nobody waits for these results: the read ends with the run.
-          if (this.state === "terminate") return;
-          throw error;
+          // The connection closed under this read: the process is ending (this read may have
+          // waited for a task its dead worker failed since, or terminate() cleared them all)
+          // or lost the hub. What is still out fails with that error; nothing is thrown
+          // where no one can catch it.
+          for (const { task } of this.inFlight.values()) {
+            task.settle(false, undefined, error as Error);
+          }
+          this.inFlight.clear();
+          return;
         }
         this.handled++;
         this.onResult(result);
