@@ -62,6 +62,18 @@ test("a call on a dead manager's proxy names the manager, not the hub", async ()
   assert.match(error.message, /^the manager at \S+ went away$/);
 });
 
+test("a manager that hangs up during the handshake is named in the error", async () => {
+  // Bug: the error said "the server closed the connection", naming no one.
+  const run = await runFixture(FIXTURE, { args: ["manager-hangs-up"] });
+  assertSucceeded(run);
+  const error = result<ErrorReport | null>(run, "connect");
+  assert.ok(error, "the connection did not fail");
+  assert.match(
+    error.message,
+    /^the manager at 127\.0\.0\.1:\d+ closed the connection during the handshake$/,
+  );
+});
+
 test("a process reaching a dead manager for the first time fails at once, naming it", async () => {
   // Bug: the connection was retried for 10 s, as if the manager were still starting.
   const run = await runFixture(FIXTURE, { args: ["manager-gone-first-use"] });
