@@ -25,7 +25,9 @@ const SIZES = {
     // half speed for their first few thousand operations, until V8 has optimized them: the
     // latency rows measure after a warm-up of this many operations (the same for Python).
     warmUp: 3000,
-    value: 2000,
+    // Leased to the child, increments cost microseconds: enough of them to time more than
+    // the clock's and the scheduler's noise.
+    value: 200_000,
     pythonValue: 1_000_000,
     poolTasks: 100_000,
     poolRounds: 5,
@@ -48,7 +50,7 @@ const SIZES = {
     handoff: 200,
     pythonHandoff: 1000,
     warmUp: 300,
-    value: 200,
+    value: 20_000,
     pythonValue: 100_000,
     poolTasks: 10_000,
     poolRounds: 1,
