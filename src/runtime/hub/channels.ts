@@ -39,6 +39,8 @@ interface ParkedPut {
  * start on (and when another reader appears, what it holds is recalled anyway).
  */
 const MAX_LONE_BATCH = 8192;
+/** Bytes of batches one answer to a lone reader carries at most (a single batch may be more). */
+const MAX_ANSWER_BYTES = 64 << 20;
 const FAST_RETURN_MS = 5;
 const SLOW_RETURN_MS = 50;
 
@@ -288,8 +290,11 @@ export class Channel {
   private takeUpTo(max: number): Segment[] {
     const taken: Segment[] = [];
     let count = 0;
+    let bytes = 0;
     while (this.segments.length > 0 && count < max) {
       const head = this.segments[0];
+      // Big messages go one answer each, so that an answer stays far below the frame limit.
+      if (count > 0 && bytes + head.body.length > MAX_ANSWER_BYTES) break;
       // A batch up to twice what is asked goes whole: splitting costs a decode and encode.
       if (count + head.count > max * 2) {
         if (count > 0) break;
@@ -300,6 +305,7 @@ export class Channel {
       }
       taken.push(this.segments.shift()!);
       count += head.count;
+      bytes += head.body.length;
     }
     this.stored -= count;
     return taken;
