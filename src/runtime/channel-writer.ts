@@ -2,8 +2,9 @@
 import * as v8 from "node:v8";
 import { inspect } from "node:util";
 import { context, record } from "./context";
-import { walkValue, toWire, Walk } from "./clone";
+import { walkValue, toWire, Walk, lastWalkBulkBytes } from "./clone";
 import { callerLocation } from "./callsite";
+import { checkMessageSize } from "./limits";
 import type { MessageSendEvent } from "../protocol/trace";
 import type { TraceSite } from "./recorder";
 import type { HubClient } from "./hub-client";
@@ -69,6 +70,7 @@ export function recordSend(
 /** Encodes one message on its own (for bounded puts, which the hub may park). */
 export function encodeSingle(value: unknown, seq: number, where: string): Buffer {
   const walked = walkValue(value, where, "send", new Map(), seq);
+  checkMessageSize(lastWalkBulkBytes(), where, true);
   const hasHandles = (walked & Walk.HasHandles) !== 0;
   const serializer = new v8.DefaultSerializer();
   serializer.writeHeader();
@@ -76,7 +78,9 @@ export function encodeSingle(value: unknown, seq: number, where: string): Buffer
   serializer.writeUint32(seq);
   serializer.writeUint32(hasHandles ? 1 : 0);
   serializer.writeValue(hasHandles ? toWire(value) : value);
-  return serializer.releaseBuffer();
+  const body = serializer.releaseBuffer();
+  checkMessageSize(body.length, where);
+  return body;
 }
 
 /** Waits while the connection to the hub is backed up (bounded memory for fast producers). */

@@ -8,6 +8,7 @@
  * locks) found in the value are replaced by handles and revived on the other side.
  */
 import { PicklingError } from "./errors";
+import { MAX_NESTING_DEPTH, tooDeep } from "./limits";
 
 /** Implemented by runtime objects that may travel inside a value. */
 export const TO_HANDLE = Symbol.for("procscope.toHandle");
@@ -61,9 +62,19 @@ function refuse(value: unknown, path: string, what: string): never {
  */
 /** Bytes of strings and binary data seen by the last `walkValue` (to size batches). */
 let bulkBytes = 0;
+/** Array items, object properties and Map and Set entries seen by the last walk. */
+let items = 0;
 
 export function lastWalkBulkBytes(): number {
   return bulkBytes;
+}
+
+/**
+ * A rough size of the last walked value once serialized: its strings and binary data, and
+ * a few bytes per item. Enough to tell a message that might be large from one that cannot.
+ */
+export function lastWalkSizeEstimate(): number {
+  return bulkBytes + 8 * items;
 }
 
 export function walkValue(
@@ -74,15 +85,15 @@ export function walkValue(
   message: number,
 ): Walk {
   bulkBytes = 0;
+  items = 0;
   segments.length = 0;
   walkRoot = path;
   walkWhat = what;
   try {
     return walk(value, seen, message);
   } catch (error) {
-    if (error instanceof RangeError) {
-      throw new PicklingError(`cannot ${what} a value nested too deeply (at ${path})`);
-    }
+    // The stack ran out before the limit (the call itself was deep in one).
+    if (error instanceof RangeError) throw tooDeep(what, shortPath(path, segments));
     throw error;
   }
 }
@@ -99,12 +110,21 @@ function here(): string {
   return walkRoot + segments.join("");
 }
 
+/** `root.a.b.c…` of a deep path: its first and last few segments. */
+function shortPath(root: string, path: readonly string[]): string {
+  if (path.length <= 8) return root + path.join("");
+  return `${root}${path.slice(0, 4).join("")}…(${path.length - 6} more)…${path.slice(-2).join("")}`;
+}
+
 function walkChild(
   value: unknown,
   segment: string,
   seen: Map<object, number>,
   message: number,
 ): Walk {
+  if (segments.length >= MAX_NESTING_DEPTH) {
+    throw tooDeep(walkWhat, shortPath(walkRoot, [...segments, segment]));
+  }
   segments.push(segment);
   const result = walk(value, seen, message);
   segments.pop();
@@ -126,6 +146,7 @@ function walk(value: unknown, seen: Map<object, number>, message: number): Walk 
   if (TO_HANDLE in object) return Walk.HasHandles;
   let result = Walk.Plain;
   if (Array.isArray(object)) {
+    items += object.length;
     for (let i = 0; i < object.length; i++) {
       const item: unknown = object[i];
       // Primitives need no path and no recursion: the common case of number arrays.
@@ -142,12 +163,15 @@ function walk(value: unknown, seen: Map<object, number>, message: number): Walk 
   }
   const proto = Object.getPrototypeOf(object) as object | null;
   if (proto === Object.prototype || proto === null) {
-    for (const key of Object.keys(object)) {
+    const keys = Object.keys(object);
+    items += keys.length;
+    for (const key of keys) {
       result |= walkChild((object as Record<string, unknown>)[key], `.${key}`, seen, message);
     }
     return result;
   }
   if (object instanceof Map) {
+    items += object.size;
     for (const [key, entry] of object) {
       result |= walkChild(key, "<key>", seen, message);
       result |= walkChild(entry, `.get(${String(key)})`, seen, message);
@@ -155,6 +179,7 @@ function walk(value: unknown, seen: Map<object, number>, message: number): Walk 
     return result;
   }
   if (object instanceof Set) {
+    items += object.size;
     for (const entry of object) result |= walkChild(entry, "<entry>", seen, message);
     return result;
   }

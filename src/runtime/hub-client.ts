@@ -9,7 +9,8 @@
 import * as net from "node:net";
 import * as v8 from "node:v8";
 import { encodeFrame, FrameReader, type Frame, type FrameHeader } from "./framing";
-import { walkValue, Walk, toWire, lastWalkBulkBytes } from "./clone";
+import { walkValue, Walk, toWire, lastWalkBulkBytes, lastWalkSizeEstimate } from "./clone";
+import { LARGE_MESSAGE_ESTIMATE, checkMessageSize } from "./limits";
 
 export interface Reply {
   header: FrameHeader;
@@ -219,6 +220,11 @@ export class HubClient {
     }
     if (!batch) batch = this.openBatch(obj);
     if (prechecked !== undefined) {
+      if (prechecked >= LARGE_MESSAGE_ESTIMATE) {
+        checkMessageSize(prechecked, where, true);
+        this.appendLarge(obj, value, sender, seq, false, where);
+        return;
+      }
       // Walked by the caller and made only of fresh objects: nothing to share or swap.
       batch.serializer.writeUint32(sender);
       batch.serializer.writeUint32(seq);
@@ -236,11 +242,41 @@ export class HubClient {
       walked = walkValue(value, where, "send", batch.seen, seq);
     }
     const hasHandles = (walked & Walk.HasHandles) !== 0;
+    if (lastWalkSizeEstimate() >= LARGE_MESSAGE_ESTIMATE) {
+      checkMessageSize(lastWalkBulkBytes(), where, true);
+      this.appendLarge(obj, hasHandles ? toWire(value) : value, sender, seq, hasHandles, where);
+      return;
+    }
     batch.serializer.writeUint32(sender);
     batch.serializer.writeUint32(seq);
     batch.serializer.writeUint32(hasHandles ? 1 : 0);
     batch.serializer.writeValue(hasHandles ? toWire(value) : value);
     this.endMessage(batch, lastWalkBulkBytes());
+  }
+
+  /**
+   * A message that may be large travels as a batch of its own, serialized here and measured:
+   * over `MAX_MESSAGE_BYTES` it is refused (ValueError) before anything of it is sent, and the
+   * messages before it still go, in order.
+   */
+  private appendLarge(
+    obj: string,
+    wire: unknown,
+    sender: number,
+    seq: number,
+    hasHandles: boolean,
+    where: string,
+  ): void {
+    const serializer = new v8.DefaultSerializer();
+    serializer.writeHeader();
+    serializer.writeUint32(sender);
+    serializer.writeUint32(seq);
+    serializer.writeUint32(hasHandles ? 1 : 0);
+    serializer.writeValue(wire);
+    const body = serializer.releaseBuffer();
+    checkMessageSize(body.length, where);
+    this.sealBatch();
+    this.enqueue(encodeFrame({ type: "put", obj, count: 1 }, body));
   }
 
   private endMessage(batch: OpenBatch, bulkBytes: number): void {

@@ -34,6 +34,7 @@ export {
 } from "./manager/manager";
 export { DictProxy, ListProxy, NamespaceProxy } from "./manager/proxies";
 export type { TakeOptions as GetOptions } from "./channel-reader";
+export { MAX_MESSAGE_BYTES, MAX_NESTING_DEPTH } from "./limits";
 export {
   TimeoutError,
   Empty,

@@ -9,9 +9,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { context, record } from "./context";
 import { ENV } from "./env";
 import { referenceOf, describeReference, type FunctionRef } from "./functions";
-import { walkValue, toWire, Walk } from "./clone";
+import { walkValue, toWire, Walk, lastWalkBulkBytes } from "./clone";
 import { ValueError } from "./errors";
 import { callerLocation } from "./callsite";
+import { checkMessageSize } from "./limits";
 import { collectSharedHandles } from "./handles";
 import { noteBlockingCall } from "./sync/held";
 import type { ProcessJoinEvent, ProcessRole } from "../protocol/trace";
@@ -91,10 +92,12 @@ export class Process<A extends unknown[] = unknown[]> {
     const loc = context.tracing ? callerLocation() : undefined;
     // Check and encode the arguments before anything starts: a bad argument throws here.
     const walked = walkValue(this.args, "args", "pass", new Map(), 0);
+    checkMessageSize(lastWalkBulkBytes(), `cannot start ${this.name}: its args`, true);
     const shared: string[] = [];
     const wire =
       walked & Walk.HasHandles ? collectSharedHandles(shared, () => toWire(this.args)) : this.args;
     const argsBody = v8.serialize(wire);
+    checkMessageSize(argsBody.length, `cannot start ${this.name}: its args`);
     const launch: LaunchSpec = {
       entry: programEntry(),
       target: ref,
