@@ -1,6 +1,7 @@
 // `npm test`: types, lint and format, then every test tier that can run on this machine.
 // Usage: node scripts/test.mjs [tier…]   (tiers: static, unit, integration, faults, webview, e2e;
 // default: all). The faults tier reads PROCSCOPE_FAULT_SEED / _ROUNDS / _ONLY (test/faults/plan.ts).
+// PROCSCOPE_TEST_FILE=NAME runs only the test files whose name contains NAME (e.g. `flood`).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,6 +28,7 @@ function testFiles(dir) {
   return fs
     .readdirSync(full)
     .filter((name) => name.endsWith(".test.ts"))
+    .filter((name) => name.includes(process.env.PROCSCOPE_TEST_FILE ?? ""))
     .map((name) => path.join(full, name));
 }
 
