@@ -70,8 +70,9 @@ for (let repeat = 0; repeat < settings.collectorRounds; repeat++) {
         plan,
         title: `${workload}: ${how} ${describeMoment(plan)} (seed ${plan.seed})`,
         replay:
-          `PROCSCOPE_FAULT_SEED=${settings.seed} PROCSCOPE_FAULT_ROUNDS=${settings.rounds} ` +
-          `node scripts/test.mjs faults (this round is the ${how} one of ${workload})`,
+          `PROCSCOPE_TEST_FILE=collector PROCSCOPE_FAULT_SEED=${settings.seed} ` +
+          `PROCSCOPE_FAULT_ROUNDS=${settings.rounds} node scripts/test.mjs faults ` +
+          `(this round is the ${how} one of ${workload})`,
         options: victim === "cli" ? undefined : () => ownCollector(plan),
       });
     }

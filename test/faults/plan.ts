@@ -164,8 +164,9 @@ export function planCollectorRound(
 export function replayCommand(plan: RoundPlan, only: string | undefined): string {
   const filter = only ? ` PROCSCOPE_FAULT_ONLY=${only}` : "";
   return (
-    `PROCSCOPE_FAULT_SEED=${plan.seed} PROCSCOPE_FAULT_ROUNDS=1${filter} ` +
-    `node scripts/test.mjs faults   (the workload alone: node bin/procscope.js run ` +
+    `PROCSCOPE_TEST_FILE=faults.test PROCSCOPE_FAULT_SEED=${plan.seed} ` +
+    `PROCSCOPE_FAULT_ROUNDS=1${filter} node scripts/test.mjs faults   ` +
+    `(the workload alone: node bin/procscope.js run ` +
     `test/fixtures/faults.ts -- ${plan.workload} ${plan.seed})`
   );
 }
