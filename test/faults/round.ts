@@ -16,9 +16,11 @@ import {
   settlesWithin,
   startCli,
   survivors,
+  waitFor,
   type FixtureRun,
   type Started,
 } from "../integration/helpers";
+import { sleep } from "../fixtures/lib/report";
 import { BATCHES, PROGRESS, type RoleReport } from "../fixtures/lib/fault-reports";
 import type { RoundPlan } from "./plan";
 
@@ -57,13 +59,14 @@ function runProcesses(started: Started, except: number[] = []): number[] {
 
 /** Waits for a process of the run whose command line contains `title`. */
 async function findByTitle(started: Started, title: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = runProcesses(started).find((pid) => commandLine(pid).includes(title));
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`no process titled '${title}' appeared`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  let found: number | undefined;
+  const titled = (pid: number) => commandLine(pid).includes(title);
+  if (
+    !(await waitFor(() => (found = runProcesses(started).find(titled)) !== undefined, timeoutMs))
+  ) {
+    throw new Error(`no process titled '${title}' appeared`);
   }
+  return found!;
 }
 
 function roleReports(started: Started, role?: string): RoleReport[] {
@@ -75,16 +78,9 @@ function roleReports(started: Started, role?: string): RoleReport[] {
 /** The `instance`-th announcement of `role` (or the last one, if no more come within 2 s). */
 async function announced(started: Started, role: string, instance: number): Promise<RoleReport> {
   await started.waitForOutput(new RegExp(`@result role \\{"role":"${role}"`));
-  const deadline = Date.now() + 2000;
-  while (roleReports(started, role).length <= instance && Date.now() < deadline) {
-    await sleep(POLL_MS);
-  }
+  await waitFor(() => roleReports(started, role).length > instance, 2000);
   const reports = roleReports(started, role);
   return reports[Math.min(instance, reports.length - 1)];
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The process to kill, once it is up: announced, or found by its title. */
