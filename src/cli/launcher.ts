@@ -60,9 +60,10 @@ const HUB_MAX_WAIT_MS = 120_000;
 /**
  * How long a stopped run's processes have to end on the stop signal (a program may clean up
  * on SIGTERM or SIGINT) before the whole process group gets SIGKILL: short enough that even
- * a thousand processes are all gone within 2 s of Stop.
+ * a thousand processes are all gone within 2 s of Stop (the kernel takes about half a
+ * second more to tear down that many Node processes on two cores).
  */
-export const STOP_GRACE_MS = 1000;
+export const STOP_GRACE_MS = 500;
 
 /**
  * Which processes of the run started and which ended, so that those still running when
@@ -229,22 +230,23 @@ export class Launch {
   }
 
   /**
-   * Stop, as the editor's Stop command and the CLI's Ctrl-C mean it: `signal` to every
-   * process of the run, SIGKILL to whatever is left `STOP_GRACE_MS` later. Stopping again
-   * kills at once.
+   * Stop, as the editor's Stop command and the CLI's Ctrl-C and SIGTERM mean it. SIGINT goes
+   * to every process of the run, as a terminal's Ctrl-C does. SIGTERM goes to the root: when
+   * it ends, the hub SIGKILLs every other process at once (a thousand children all woken by
+   * a SIGTERM of their own would each run its handler first, and on two cores that takes
+   * seconds); a root that handles SIGTERM decides what its children get. Either way the
+   * group gets SIGKILL `STOP_GRACE_MS` later if the run is not over by then, and stopping
+   * again kills at once.
    */
-  stop(signal: NodeJS.Signals = "SIGTERM"): void {
+  stop(signal: "SIGINT" | "SIGTERM" = "SIGTERM"): void {
     if (this.groupEnded) return;
     if (this.stopTimer) {
       this.signal("SIGKILL");
       return;
     }
-    this.signal(signal);
-    this.stopTimer = setTimeout(() => {
-      // Once the root is gone the hub has killed the processes it knows and is handing over
-      // their last events: leave it to finish (waitForEnd kills the group after it).
-      if (this.root.exitCode === null && this.root.signalCode === null) this.signal("SIGKILL");
-    }, STOP_GRACE_MS);
+    if (signal === "SIGINT") this.signal("SIGINT");
+    else this.root.kill("SIGTERM");
+    this.stopTimer = setTimeout(() => this.signal("SIGKILL"), STOP_GRACE_MS);
   }
 
   /** Waits until the hub has closed its connection, for as long as its events keep coming. */

@@ -75,7 +75,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
     },
   });
   // Ctrl-C reaches the program as it would without procscope (a SIGINT to each process);
-  // whatever is left a moment later is killed, and a second Ctrl-C kills at once.
+  // whatever is left half a second later is killed, and a second Ctrl-C kills at once.
   const onSigint = (): void => launch.stop("SIGINT");
   const onSigterm = (): void => launch.stop("SIGTERM");
   process.on("SIGINT", onSigint);

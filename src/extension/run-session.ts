@@ -112,8 +112,9 @@ export class RunSession implements TraceSource, vscode.Disposable {
   }
 
   /**
-   * Ends every process of the run: SIGTERM to its process group, SIGKILL a second later to
-   * whatever lingers (see `Launch.stop`); Stop again kills at once.
+   * Ends every process of the run: SIGTERM to its root (the hub then kills the rest), SIGKILL
+   * to the group half a second later if anything lingers (see `Launch.stop`); Stop again
+   * kills at once.
    */
   stop(): void {
     if (!this.running || !this.launch) return;

@@ -9,10 +9,9 @@ if (!socketPath || !secret) {
   process.exit(2);
 }
 process.title = "procscope-hub";
-// Stopping a run signals its whole process group (Ctrl-C in a terminal, the CLI, the editor's
-// Stop). The hub does not die of it: it ends with the root, and then SIGKILLs every other
-// process of the run it knows — at once, where a thousand processes each running its own
-// SIGTERM handler on two cores take seconds — and hands the collector its last events.
+// Ctrl-C signals a run's whole process group (in a terminal, or passed on by the CLI). The
+// hub does not die of it: it ends with the root, and then SIGKILLs every other process of the
+// run it knows (any that handle the signal) and hands the collector its last events.
 process.on("SIGINT", () => undefined);
 process.on("SIGTERM", () => undefined);
 const hub = new Hub({
