@@ -115,6 +115,8 @@ export class Launch {
   /** Resolves once the run is over, its stragglers killed and its last events delivered. */
   readonly finished: Promise<LaunchResult>;
   private stopTimer: NodeJS.Timeout | null = null;
+  /** The signal `stop()` sent, if it was called. */
+  private stopSignal: NodeJS.Signals | null = null;
   /** The run was SIGKILLed (a second Stop, a deadlock with --on-deadlock=kill): the hub too. */
   private groupKilled = false;
   /** The process group was killed after the root ended: no signal may go to its id again. */
@@ -244,6 +246,7 @@ export class Launch {
       this.signal("SIGKILL");
       return;
     }
+    this.stopSignal = signal;
     if (signal === "SIGINT") this.signal("SIGINT");
     else this.root.kill("SIGTERM");
     this.stopTimer = setTimeout(() => this.signal("SIGKILL"), STOP_GRACE_MS);
@@ -268,6 +271,10 @@ export class Launch {
       this.root.once("error", (e) => resolve([null, null, e]));
     });
     const endedAt = this.now();
+    // A root that died of the stop's own signal did not handle it: nothing of the program is
+    // ending gracefully, so the kernel ends the rest now (the hub, one process killing a
+    // thousand one by one while they compete for the CPU, takes longer).
+    if (signal !== null && signal === this.stopSignal) this.signal("SIGKILL");
     // The hub ends the run's other processes when the root goes, then closes its connection.
     if (!error) await this.drainHub();
     // Known before the collector is closed below (which closes the hub's connection too). A
