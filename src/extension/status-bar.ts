@@ -36,7 +36,8 @@ export class RunStatusBar implements vscode.Disposable {
       (others > 0 ? ` · +${others} run${others > 1 ? "s" : ""}` : "");
     this.item.tooltip =
       `Procscope: ${session.request.entry}\n${stats.alive.size} processes alive, ` +
-      `${stats.events} events so far, ${stats.dropped} dropped by the runtime.\nClick to show the panel.`;
+      `${stats.events} events so far, ${stats.dropped} dropped (the panel's warnings say where).\n` +
+      `Click to show the panel.`;
     this.item.backgroundColor =
       stats.dropped > 0 ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
     this.item.show();
