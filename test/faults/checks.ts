@@ -185,7 +185,7 @@ function checkDeathRecorded(run: RoundRun, victim: string | null, why: string): 
 
 const PIPE_ENDED = /^EOFError:/;
 const MANAGER_GONE =
-  /^Error: (the manager at \S+ (went away|closed the connection during the handshake)|cannot reach \S+manager-\S+: connect (ECONNREFUSED|ENOENT) .*)$/;
+  /^Error: (the manager at \S+ (went away|closed the connection during the handshake)|cannot reach \S+manager-\S+: connect (ECONNREFUSED|ECONNRESET|ENOENT) .*)$/;
 
 /** The errors a fault explains, in the processes that outlive it. */
 const EXPECTED_FAILURES: Record<string, RegExp[]> = {
