@@ -27,6 +27,11 @@ after(cleanUp);
 
 /** Events the fixture records with its default arguments (lock turns and messages). */
 const FLOOD_EVENTS = 10_000_000;
+/**
+ * How long the editor-side collector stalls once the flood is under way: the flood records
+ * several times the hub's 64 MiB bound in all, most of it within this time.
+ */
+const STALL_MS = 6000;
 /** Generous: the run takes 10–20 s on a small shared machine. */
 const RUN_TIMEOUT_MS = 240_000;
 
@@ -84,11 +89,17 @@ test("a 10,000,000-event flood read by a slow collector in the editor's place: t
   const events: TraceEvent[] = [];
   const stats = new RunStats();
   let stdout = "";
-  // The extension host's loop is shared with the editor: here it is busy 40 ms in every 100.
-  const busy = setInterval(() => {
-    const until = Date.now() + 40;
+  // The extension host's loop is shared with the editor: here it is busy 40 ms in every 100,
+  // and once the flood is under way it stalls for a few seconds (the editor busy elsewhere),
+  // long enough for the run to record far more than the hub may hold for it. Without the
+  // stall, a collector that drops batches past its budget unread can keep up on a quiet
+  // machine, and the hub never has to drop.
+  const spin = (ms: number): void => {
+    const until = Date.now() + ms;
     while (Date.now() < until);
-  }, 100);
+  };
+  const busy = setInterval(() => spin(40), 100);
+  let stalled = false;
   // Start the high-water mark of this process (the collector's) afresh.
   fs.writeFileSync("/proc/self/clear_refs", "5");
   const baselineKiB = highWaterKiB("self") ?? 0;
@@ -104,6 +115,10 @@ test("a 10,000,000-event flood read by a slow collector in the editor's place: t
       for (const event of batch) {
         events.push(event);
         stats.add(event);
+        if (!stalled && event.type === "lock.acquired") {
+          stalled = true;
+          setImmediate(() => spin(STALL_MS));
+        }
       }
     },
   });
