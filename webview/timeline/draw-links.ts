@@ -51,11 +51,22 @@ export function drawArrows(
   context.strokeStyle = palette.message;
   context.fillStyle = palette.message;
   context.lineWidth = stride === 1 ? 1.25 : 1;
-  // Sampled arrows are a density picture: light enough to let the lanes show through.
-  if (stride > 1) context.globalAlpha = 0.35;
+  // Many arrows are a density picture: the more there are, the lighter each is drawn, so
+  // that where they pile up (a thousand processes reporting to one) the lanes still show
+  // through and the busiest routes stand out.
+  context.globalAlpha = arrowAlpha(stats.arrows, stride);
   context.stroke(lines);
-  context.globalAlpha = 1;
   context.fill(heads);
+  context.globalAlpha = 1;
+}
+
+/** Arrows drawn one by one up to this many; beyond, each is lighter. */
+const solidArrows = 150;
+
+/** How opaque each arrow is when `drawn` are in view (sampled ones are lighter still). */
+export function arrowAlpha(drawn: number, stride: number): number {
+  const alpha = drawn > solidArrows ? Math.max(0.2, solidArrows / drawn) : 1;
+  return stride > 1 ? Math.min(alpha, 0.35) : alpha;
 }
 
 /** A small filled triangle at (x2, y2) pointing from (x1, y1). */
