@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { arrowAlpha, arrowBudget, arrowStride } from "../../webview/timeline/draw-links";
+import { arrowAlpha, arrowBudget, arrowStride } from "../../webview/timeline/arrow-density";
 
 test("arrows: all drawn up to the budget, then one in a power of two", () => {
   assert.equal(arrowStride(10), 1);

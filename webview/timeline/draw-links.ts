@@ -5,17 +5,7 @@
  */
 import type { FrameStats } from "../debug";
 import { xOf, type FrameInput, type Plot } from "./plot";
-
-/** More arrows than this in view are sampled: a denser picture says nothing more. */
-export const arrowBudget = 1_500;
-
-/**
- * Draw every `stride`-th message when `visible` are in view: a power of two, so that
- * zooming in keeps the arrows already shown and adds others between them.
- */
-export function arrowStride(visible: number): number {
-  return visible > arrowBudget ? 2 ** Math.ceil(Math.log2(visible / arrowBudget)) : 1;
-}
+import { arrowAlpha, arrowStride } from "./arrow-density";
 
 export function drawArrows(
   context: CanvasRenderingContext2D,
@@ -58,15 +48,6 @@ export function drawArrows(
   context.stroke(lines);
   context.fill(heads);
   context.globalAlpha = 1;
-}
-
-/** Arrows drawn one by one up to this many; beyond, each is lighter. */
-const solidArrows = 150;
-
-/** How opaque each arrow is when `drawn` are in view (sampled ones are lighter still). */
-export function arrowAlpha(drawn: number, stride: number): number {
-  const alpha = drawn > solidArrows ? Math.max(0.2, solidArrows / drawn) : 1;
-  return stride > 1 ? Math.min(alpha, 0.35) : alpha;
 }
 
 /** A small filled triangle at (x2, y2) pointing from (x1, y1). */

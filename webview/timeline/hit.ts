@@ -19,7 +19,7 @@ import { deadlockCycles } from "../../src/model/warnings";
 import type { SourceLocation } from "../../src/protocol/trace";
 import type { PanelStore } from "../store";
 import type { FrameInput } from "./plot";
-import { arrowStride } from "./draw-links";
+import { arrowStride } from "./arrow-density";
 import { geometry } from "./layout";
 
 export interface Hit {
