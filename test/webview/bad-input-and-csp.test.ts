@@ -106,7 +106,11 @@ test("a trace file that cannot be read shows why, in the page, for every kind of
     assert.match(message, expected[name], name);
     await showUnreadable(page, message);
     const empty = page.locator(".empty-state");
-    await empty.locator(".empty-detail").waitFor({ state: "visible" });
+    // The page is drawn on the next animation frame: until then it still shows the last file's.
+    await page.waitForFunction(
+      (text) => document.querySelector(".empty-state .empty-detail")?.textContent === text,
+      message,
+    );
     assert.equal(await empty.getAttribute("role"), "alert");
     assert.equal(await empty.locator(".empty-title").innerText(), "Nothing to show");
     assert.equal(await empty.locator(".empty-detail").innerText(), message, name);
