@@ -8,7 +8,7 @@ import { Launch } from "./launcher";
 import { writeTraceFile } from "./trace-file";
 import { formatSummary } from "./summary";
 import { describeDeadlock } from "../model/deadlock";
-import { printable } from "../model/printable";
+import { printableLines } from "../model/printable";
 import { ObjectNames } from "../model/names";
 import { RunModel } from "../model/run-model";
 import type { TraceEvent } from "../protocol/trace";
@@ -62,7 +62,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
           return name === obj ? `object ${obj}` : name;
         });
         // Line by line: names in it come from the program and must not drive the terminal.
-        process.stderr.write(`\nprocscope: ${told.split("\n").map(printable).join("\n")}\n`);
+        process.stderr.write(`\nprocscope: ${printableLines(told)}\n`);
         if (!options.trace) {
           process.stderr.write("procscope: (run with tracing for object names and source lines)\n");
         }

@@ -1,7 +1,7 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel, type ProcessRow } from "../model/run-model";
 import { describeDropped } from "../model/dropped";
-import { printable } from "../model/printable";
+import { printable, printableLines } from "../model/printable";
 
 import { formatBytes, formatDuration, percentile } from "../model/stats";
 
@@ -189,7 +189,7 @@ export function formatSummary(model: RunModel): string {
   const dropped = describeDropped(model.droppedBy);
   if (dropped) warnings.push(dropped);
   // Line by line, so that a warning of several lines (a deadlock) keeps its shape.
-  const shown = warnings.map((w) => `  ! ${w.split("\n").map(printable).join("\n    ")}`);
+  const shown = warnings.map((w) => `  ! ${printableLines(w, "\n    ")}`);
   if (warnings.length > 0) out.push("", "Warnings", ...shown);
   return out.join("\n");
 }

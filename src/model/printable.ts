@@ -10,3 +10,8 @@ export function printable(text: string): string {
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/** `printable` line by line, so that text of several lines keeps its shape: lines joined by `separator`. */
+export function printableLines(text: string, separator = "\n"): string {
+  return text.split("\n").map(printable).join(separator);
+}

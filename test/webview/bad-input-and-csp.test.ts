@@ -23,21 +23,18 @@ import {
   screenshot,
   send,
   snapshot,
-  startHarness,
+  sharedHarness,
   waitForFrame,
-  type Harness,
 } from "./harness";
 
-let harness: Harness;
+const harness = sharedHarness();
 let scratch: string;
 
 before(async () => {
-  harness = await startHarness();
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), "procscope-webview-bad-"));
 });
 
 after(async () => {
-  await harness?.close();
   if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -98,7 +95,7 @@ test("a trace file that cannot be read shows why, in the page, for every kind of
     empty: /empty\.pstrace: the file is empty/,
     "hand-edited": /hand-edited\.pstrace:2: process\.start: 'pid' must be a whole number/,
   };
-  const { page, errors } = await openPanel(harness, "dark", { width: 1000, height: 600 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1000, height: 600 });
   for (const [name, content] of Object.entries(files)) {
     const file = path.join(scratch, `${name}.pstrace`);
     fs.writeFileSync(file, content);
@@ -123,7 +120,7 @@ test("a trace file that cannot be read shows why, in the page, for every kind of
 });
 
 test("after an error, a good snapshot shows the run and the error page goes", async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1000, height: 600 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1000, height: 600 });
   await showUnreadable(page, "/w/x.pstrace: the file is empty");
   await page.locator(".empty-detail").waitFor({ state: "visible" });
   const events = readTrace(path.join(scratch, "good.pstrace"));
@@ -148,7 +145,7 @@ test("a program that fails to load: the panel says why and where, and the line o
     { encoding: "utf8", timeout: 60_000 },
   );
   assert.equal(result.status, 1, result.stderr);
-  const { page, errors } = await openPanel(harness, "dark", { width: 1100, height: 700 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1100, height: 700 });
   await send(page, snapshot(readTrace(trace), entry));
   await waitForFrame(page, 0);
   const failed = page.locator(".warning-item.error", { hasText: "Process failed" });
@@ -168,7 +165,7 @@ test("a program that fails to load: the panel says why and where, and the line o
 });
 
 test("an event the panel cannot fold or draw leaves a message over what it could show, not a blank page", async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1000, height: 600 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1000, height: 600 });
   const events: TraceEvent[] = [
     { type: "process.start", t: 0, p: 1, pid: 100, ppid: 1, name: "MainProcess" },
     // Not a valid deadlock event (no processes): what a newer or broken sender might send.
@@ -188,7 +185,7 @@ test("an event the panel cannot fold or draw leaves a message over what it could
 });
 
 test("the page's CSP is in force: no inline script, no eval, no request to anywhere", async () => {
-  const { page } = await openPanel(harness);
+  const { page } = await openPanel(harness());
   const policy = await page
     .locator('meta[http-equiv="Content-Security-Policy"]')
     .getAttribute("content");
@@ -345,7 +342,7 @@ function hostileRun(origin: string): TraceEvent[] {
 }
 
 test("HTML/JS payloads in names, previews, output, warnings and paths show as text; nothing runs or loads", async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 1000 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1400, height: 1000 });
   const requests: string[] = [];
   page.on("request", (request) => requests.push(request.url()));
   let dialogs = 0;
@@ -353,12 +350,12 @@ test("HTML/JS payloads in names, previews, output, warnings and paths show as te
     dialogs++;
     void dialog.dismiss();
   });
-  const run = hostileRun(harness.origin);
+  const run = hostileRun(harness().origin);
   await send(page, snapshot(run, (run[0] as { entry: string }).entry));
   await waitForFrame(page, 0);
   // Hover every message arrow, so that the tooltips render the previews too.
   const box = (await page.locator(".timeline-overlay").boundingBox())!;
-  for (let i = 0; i < payloads(harness.origin).length; i++) {
+  for (let i = 0; i < payloads(harness().origin).length; i++) {
     const point = await page.evaluate((index) => {
       const panel = (
         window as unknown as { procscopePanel: import("../../webview/debug").PanelDebug }
@@ -376,10 +373,10 @@ test("HTML/JS payloads in names, previews, output, warnings and paths show as te
 
   const text = await page.locator("body").innerText();
   const names = await page.locator(".process-name").allInnerTexts();
-  for (const payload of payloads(harness.origin)) {
+  for (const payload of payloads(harness().origin)) {
     assert.ok(names.includes(payload), `process name not shown as text: ${payload}`);
   }
-  for (const payload of payloads(harness.origin).slice(0, 3)) {
+  for (const payload of payloads(harness().origin).slice(0, 3)) {
     assert.ok(text.includes(payload), `not shown as text anywhere: ${payload}`);
   }
   const injected = await page.evaluate(() => ({
@@ -392,7 +389,7 @@ test("HTML/JS payloads in names, previews, output, warnings and paths show as te
   assert.deepEqual(injected, {
     pwned: undefined,
     elements: 0,
-    url: `${harness.origin}/?theme=dark`,
+    url: `${harness().origin}/?theme=dark`,
   });
   assert.equal(dialogs, 0);
   assert.deepEqual(
@@ -401,7 +398,7 @@ test("HTML/JS payloads in names, previews, output, warnings and paths show as te
     "a payload made a request",
   );
   assert.ok(
-    requests.every((url) => url.startsWith(`${harness.origin}/`)),
+    requests.every((url) => url.startsWith(`${harness().origin}/`)),
     `a request left the page's origin: ${requests.join(", ")}`,
   );
   const opened = (await posted(page)).filter((message) => message.type === "open-source");

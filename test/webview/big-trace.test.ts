@@ -3,33 +3,18 @@
  * (does not assert) the time to first draw and the frame times while panning; the figures
  * go to docs/benchmarks.md. Only correctness is asserted: everything is there and drawn.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  openPanel,
-  panelDebug,
-  resultsDir,
-  screenshot,
-  startHarness,
-  type Harness,
-} from "./harness";
+import { openPanel, panelDebug, resultsDir, screenshot, sharedHarness } from "./harness";
 import { buildTraceText, statistics } from "./synthetic-trace";
 
-let harness: Harness;
-
-before(async () => {
-  harness = await startHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
+const harness = sharedHarness();
 
 test("1,000,000 events: loads, draws every lane, and pans", { timeout: 300_000 }, async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1400, height: 900 });
   const count = 1_000_000;
   await page.evaluate(
     ({ source, total }) => {
@@ -188,7 +173,7 @@ test(
   "1,000,000 events as the extension host sends a saved trace: 50,000 a message",
   { timeout: 300_000 },
   async () => {
-    const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+    const { page, errors } = await openPanel(harness(), "dark", { width: 1400, height: 900 });
     const chunked = await page.evaluate(
       async ({ source, total }) => {
         const build = new Function(`return (${source})`)() as (total: number) => string;
@@ -245,7 +230,7 @@ test(
   "live: 200,000 events a second, in ten deltas a second, fold and draw without jank",
   { timeout: 120_000 },
   async () => {
-    const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+    const { page, errors } = await openPanel(harness(), "dark", { width: 1400, height: 900 });
     const live = await page.evaluate(
       async ({ source, total }) => {
         const build = new Function(`return (${source})`)() as (total: number) => string;

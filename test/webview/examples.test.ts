@@ -2,7 +2,7 @@
  * The built panel in Chromium, fed traces recorded by running the seed's examples through
  * the CLI: what it draws for them, and what a click and a hover do.
  */
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { TraceEvent } from "../../src/protocol/trace";
 import {
@@ -15,16 +15,14 @@ import {
   send,
   setTheme,
   snapshot,
-  startHarness,
+  sharedHarness,
   waitForFrame,
-  type Harness,
 } from "./harness";
 
-let harness: Harness;
+const harness = sharedHarness();
 const traces = new Map<string, TraceEvent[]>();
 
 before(async () => {
-  harness = await startHarness();
   for (const name of ["lock", "queue", "pipe", "process-info", "pool"]) {
     traces.set(name, recordExample(name));
   }
@@ -35,12 +33,8 @@ before(async () => {
   );
 });
 
-after(async () => {
-  await harness?.close();
-});
-
 test("an empty panel says how to start and says it is ready", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   const text = await page.locator(".empty-state").innerText();
   assert.match(text, /Run a file with Procscope: Run File, or open a \.pstrace file/);
   assert.deepEqual(await posted(page), [{ type: "ready", version: 1 }]);
@@ -52,7 +46,7 @@ test("an empty panel says how to start and says it is ready", async () => {
 });
 
 test("lock example: every process in the tree, the lock's row, waits and holds drawn", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, snapshot(traces.get("lock")!, "/work/examples/lock.ts"));
   await waitForFrame(page, 0);
   const items = page.getByRole("treeitem");
@@ -79,7 +73,7 @@ test("lock example: every process in the tree, the lock's row, waits and holds d
 
 test("queue and pipe examples: one arrow from the child's send to the parent's receive", async () => {
   for (const name of ["queue", "pipe"]) {
-    const { page, errors } = await openPanel(harness);
+    const { page, errors } = await openPanel(harness());
     await send(page, snapshot(traces.get(name)!, `/work/examples/${name}.ts`));
     await waitForFrame(page, 0);
     const frame = (await panelDebug(page)).lastFrame!;
@@ -97,7 +91,7 @@ test("queue and pipe examples: one arrow from the child's send to the parent's r
 
 test("hovering a lock wait explains it in words; clicking it opens its line", async () => {
   const events = traces.get("lock")!;
-  const { page } = await openPanel(harness);
+  const { page } = await openPanel(harness());
   await send(page, snapshot(events, "/work/examples/lock.ts"));
   await waitForFrame(page, 0);
   const wait = events.find(
@@ -130,7 +124,7 @@ test("hovering a lock wait explains it in words; clicking it opens its line", as
 
 test("the process tree is navigated with the keyboard; Enter opens where a process was started", async () => {
   const events = traces.get("lock")!;
-  const { page } = await openPanel(harness);
+  const { page } = await openPanel(harness());
   await send(page, snapshot(events, "/work/examples/lock.ts"));
   await waitForFrame(page, 0);
   const selected = page.locator('[role="treeitem"][aria-selected="true"]');
@@ -162,7 +156,7 @@ test("the process tree is navigated with the keyboard; Enter opens where a proce
 });
 
 test("pool example: workers marked as pool workers, their tasks drawn as bars", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, snapshot(traces.get("pool")!, "/work/examples/pool.ts"));
   await waitForFrame(page, 0);
   assert.ok((await page.locator(".badge", { hasText: "pool worker" }).count()) >= 2);
@@ -174,7 +168,7 @@ test("pool example: workers marked as pool workers, their tasks drawn as bars", 
 });
 
 test("deadlock example: the deadlock is the first warning, with every philosopher in it", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, snapshot(traces.get("dining-philosophers-deadlock")!, "/work/examples/d.ts"));
   await waitForFrame(page, 0);
   const first = page.locator(".warning-item").first();
@@ -225,7 +219,7 @@ test("sixty processes: the lanes scroll, and clicking a lane's name selects its 
       role: "process",
     });
   }
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, snapshot(events, "/w/a.ts"));
   await waitForFrame(page, 0);
   const laneOf = async (p: number): Promise<number> =>
@@ -254,7 +248,7 @@ test("sixty processes: the lanes scroll, and clicking a lane's name selects its 
 
 test("hidden and shown again: the same run comes back collapsed and zoomed as it was", async () => {
   const events = traces.get("lock")!;
-  const first = await openPanel(harness);
+  const first = await openPanel(harness());
   await send(first.page, snapshot(events, "/work/examples/lock.ts"));
   await waitForFrame(first.page, 0);
   await first.page.locator(".timeline-canvas").focus();
@@ -276,7 +270,7 @@ test("hidden and shown again: the same run comes back collapsed and zoomed as it
   const xBefore = await xOf(first.page);
   await first.page.close();
 
-  const again = await openPanel(harness, "dark", undefined, state);
+  const again = await openPanel(harness(), "dark", undefined, state);
   await send(again.page, snapshot(events, "/work/examples/lock.ts"));
   await waitForFrame(again.page, 0);
   assert.equal(await again.page.getByRole("treeitem").count(), 1, "still collapsed");
@@ -300,7 +294,7 @@ test("a narrow panel beside the editor: icon buttons, names and states kept", as
     cpu,
     rss: 60 * 1024 * 1024,
   }));
-  const { page, errors } = await openPanel(harness, "light", { width: 540, height: 800 });
+  const { page, errors } = await openPanel(harness(), "light", { width: 540, height: 800 });
   await send(page, snapshot([...events, ...samples], "/work/examples/queue.ts"));
   await waitForFrame(page, 0);
   assert.equal(await page.locator(".toolbar .button-label").first().isVisible(), false);

@@ -10,6 +10,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { after, before } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { panelHtml } from "../../src/extension/panel-html";
 import type { FromWebviewMessage, ToWebviewMessage } from "../../src/protocol/panel";
@@ -31,6 +32,24 @@ export interface Harness {
   browser: Browser;
   origin: string;
   close(): Promise<void>;
+}
+
+/**
+ * The test file's harness: started before its tests, closed after them. Call it at the top
+ * of the file, before the file's own hooks, and read the harness through the getter.
+ */
+export function sharedHarness(): () => Harness {
+  let harness: Harness | null = null;
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error("the webview harness is used before its before() hook ran");
+    return harness;
+  };
 }
 
 export async function startHarness(): Promise<Harness> {

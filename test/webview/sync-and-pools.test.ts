@@ -3,7 +3,7 @@
  * running examples and fixtures through the CLI: the signals table (events, conditions,
  * barriers) and the pool view.
  */
-import { after, before, test } from "node:test";
+import { before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { TraceEvent } from "../../src/protocol/trace";
 import {
@@ -15,25 +15,19 @@ import {
   send,
   setTheme,
   snapshot,
-  startHarness,
+  sharedHarness,
   waitForFrame,
-  type Harness,
 } from "./harness";
 
-let harness: Harness;
+const harness = sharedHarness();
 const traces = new Map<string, TraceEvent[]>();
 
 before(async () => {
-  harness = await startHarness();
   traces.set("barrier-simulation", recordExample("barrier-simulation"));
   traces.set("producer-consumer", recordFixture("sync-event-condition", ["producer-consumer"]));
   traces.set("pool", recordExample("pool"));
   traces.set("salary-pool", recordExample("salary-pool"));
   traces.set("event-across", recordFixture("sync-event-condition", ["event-across"]));
-});
-
-after(async () => {
-  await harness?.close();
 });
 
 async function signalRows(page: import("playwright-core").Page): Promise<string[][]> {
@@ -45,7 +39,7 @@ async function signalRows(page: import("playwright-core").Page): Promise<string[
 }
 
 test("barrier simulation: the barrier's row counts every wait and who tripped it", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   const events = traces.get("barrier-simulation")!;
   await send(page, snapshot(events, "/work/examples/barrier-simulation.ts"));
   await waitForFrame(page, 0);
@@ -72,7 +66,7 @@ test("barrier simulation: the barrier's row counts every wait and who tripped it
 });
 
 test("event and condition: waits, timeouts and who woke whom, in the table and its hover", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, snapshot(traces.get("producer-consumer")!, "/w/sync-event-condition.ts"));
   await waitForFrame(page, 0);
   const condition = (await signalRows(page)).find((cells) => cells[1] === "condition");
@@ -105,7 +99,7 @@ test("event and condition: waits, timeouts and who woke whom, in the table and i
 
 for (const name of ["pool", "salary-pool"]) {
   test(`${name} example: the pool's figures match its events, with a histogram of durations`, async () => {
-    const { page, errors } = await openPanel(harness);
+    const { page, errors } = await openPanel(harness());
     const events = traces.get(name)!;
     await send(page, snapshot(events, `/work/examples/${name}.ts`));
     await waitForFrame(page, 0);
@@ -234,7 +228,7 @@ test("a live run whose lock waits form a cycle: the panel's own deadlock is high
     { type: "lock.request", t: 21 * ms, p: 3, obj: "1.1" },
     { type: "resource.sample", t: 40 * ms, p: 1, cpu: 0, rss: 1 },
   );
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, {
     type: "snapshot",
     run: { source: "live", path: "/w/a.ts", state: "running", exitCode: null },

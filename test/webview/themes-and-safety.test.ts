@@ -2,7 +2,7 @@
  * The panel in each of VS Code's theme kinds, and with hostile strings from the program:
  * names and previews are shown as text, never run as HTML.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { TraceEvent } from "../../src/protocol/trace";
 import {
@@ -12,20 +12,11 @@ import {
   send,
   setTheme,
   snapshot,
-  startHarness,
+  sharedHarness,
   waitForFrame,
-  type Harness,
 } from "./harness";
 
-let harness: Harness;
-
-before(async () => {
-  harness = await startHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
+const harness = sharedHarness();
 
 const ms = 1_000_000;
 const hostileName = "<img src=x onerror=alert(1)>";
@@ -95,7 +86,7 @@ function hostileRun(): TraceEvent[] {
 }
 
 test("a process named like HTML shows as text, and nothing it carries runs", async () => {
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   let dialogs = 0;
   page.on("dialog", (dialog) => {
     dialogs++;
@@ -135,7 +126,7 @@ test("a process named like HTML shows as text, and nothing it carries runs", asy
 });
 
 test("switching theme redraws the canvas in the new theme's colours", async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1200, height: 700 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1200, height: 700 });
   await send(page, snapshot(hostileRun(), "/w/a.ts"));
   await waitForFrame(page, 0);
   const dark = await panelDebug(page);
@@ -169,7 +160,7 @@ test("switching theme redraws the canvas in the new theme's colours", async () =
 
 test("live: a snapshot, then deltas ten times a second, fold in as they come", async () => {
   const events = hostileRun();
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, {
     type: "snapshot",
     run: { source: "live", path: "/w/a.ts", state: "running", exitCode: null },
@@ -216,7 +207,7 @@ test("CPU and memory samples show as a sparkline and figures in the tree", async
     cpu,
     rss: (30 + i) * 1024 * 1024,
   }));
-  const { page, errors } = await openPanel(harness);
+  const { page, errors } = await openPanel(harness());
   await send(page, {
     type: "snapshot",
     run: { source: "live", path: "/w/a.ts", state: "running", exitCode: null },
@@ -237,7 +228,7 @@ test("CPU and memory samples show as a sparkline and figures in the tree", async
 });
 
 test("the timeline zooms with + and −, pans with the arrow keys, and fits with 0", async () => {
-  const { page } = await openPanel(harness);
+  const { page } = await openPanel(harness());
   await send(page, snapshot(hostileRun(), "/w/a.ts"));
   await waitForFrame(page, 0);
   const xOf = async (t: number): Promise<number> =>

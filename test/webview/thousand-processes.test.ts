@@ -5,31 +5,15 @@
  * collapsing a spawner hides its children, and the tree scrolls inside its own view instead
  * of stretching the page. Render times are printed, not asserted.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { ToWebviewMessage } from "../../src/protocol/panel";
 import { ENTRY, LEAVES, MS, PROCESSES, forkBombTrace } from "./fork-bomb-trace";
-import {
-  openPanel,
-  panelDebug,
-  screenshot,
-  send,
-  waitForFrame,
-  type Harness,
-  startHarness,
-} from "./harness";
+import { openPanel, panelDebug, screenshot, send, waitForFrame, sharedHarness } from "./harness";
 import { statistics } from "./synthetic-trace";
 
-let harness: Harness;
-
-before(async () => {
-  harness = await startHarness();
-});
-
-after(async () => {
-  await harness?.close();
-});
+const harness = sharedHarness();
 
 async function treeRows(page: Page): Promise<number> {
   return page.locator(".view-processes [role=treeitem]").count();
@@ -55,7 +39,7 @@ async function laneInView(page: Page, process: number): Promise<boolean> {
 }
 
 test("1,000 processes arriving live: every one in the tree, which stays navigable and in its own scroll", async () => {
-  const { page, errors } = await openPanel(harness, "dark", { width: 1400, height: 900 });
+  const { page, errors } = await openPanel(harness(), "dark", { width: 1400, height: 900 });
   const events = forkBombTrace();
   const run = { source: "live", path: ENTRY, state: "running", exitCode: null } as const;
   // As the host feeds a live run: a snapshot, then a delta every 50 ms as processes start.
