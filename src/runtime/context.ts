@@ -154,5 +154,5 @@ function startHub(): string {
 /** Records an event stamped with this process's number and the current time. */
 export function record<E extends TraceEvent>(event: Omit<E, "t" | "p"> & { t?: number }): void {
   if (!context.tracing) return;
-  context.record({ t: now(), p: context.number, ...event } as unknown as TraceEvent);
+  context.record({ ...event, t: event.t ?? now(), p: context.number } as unknown as TraceEvent);
 }

@@ -38,6 +38,8 @@ interface OpenBatch {
  */
 const MAX_BATCH_MESSAGES = 2048;
 const MAX_BATCH_BYTES = 256 * 1024;
+/** The longest a frame sent with `sendUnhurried` waits for another write to go with. */
+const UNHURRIED_MS = 50;
 /** Flush synchronously once this much is waiting. */
 const FLUSH_BYTES = 1 << 20;
 /** Above this many unsent bytes in the socket, producers are asked to wait for drain. */
@@ -172,6 +174,26 @@ export class HubClient {
     this.sealBatch();
     this.enqueue(encodeFrame(header, body));
   }
+
+  /**
+   * Queues a frame that is not worth a write of its own: it leaves with the next write, or
+   * within `UNHURRIED_MS` when nothing else is written.
+   */
+  sendUnhurried(header: FrameHeader): void {
+    this.sealBatch();
+    for (const chunk of encodeFrame(header)) {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
+    if (this.unhurriedTimer === null) {
+      this.unhurriedTimer = setTimeout(() => {
+        this.unhurriedTimer = null;
+        this.flush();
+      }, UNHURRIED_MS);
+    }
+  }
+
+  private unhurriedTimer: NodeJS.Timeout | null = null;
 
   /** Sends a request and resolves with its reply. */
   request(header: FrameHeader, body?: Buffer | null): Promise<Reply> {

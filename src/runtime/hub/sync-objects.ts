@@ -41,20 +41,16 @@ export class SyncObjects {
       peer,
       req,
       timed: h.timed === true,
-      loc: h.loc as string | undefined,
     });
     switch (h.type) {
       case "sync":
         obtain(this.syncs, obj, () => new SyncState(obj, h.kind as SyncKind, h.value as number));
         return true;
       case "sync-acquire":
-        this.sync(obj).acquire(
-          peer,
-          req,
-          h.nowait === true,
-          h.timed === true,
-          h.loc as string | undefined,
-        );
+        this.sync(obj).acquire(peer, req, h.nowait === true, h.timed === true);
+        return true;
+      case "wait-loc":
+        this.placeWait(obj, peer, h.target as number, h.loc as string);
         return true;
       case "sync-release": {
         const error = this.sync(obj).release(peer);
@@ -165,6 +161,23 @@ export class SyncObjects {
     for (const condition of this.conditions.values()) condition.dropPeer(peer);
     for (const barrier of this.barriers.values()) barrier.dropPeer(peer);
     for (const value of this.values.values()) value.dropPeer(peer);
+  }
+
+  /**
+   * Notes where a waiting call was made: its request comes first, the line just after
+   * (sync/waits.ts). A wait already over has nothing to note.
+   */
+  private placeWait(obj: string, peer: Peer, req: number, loc: string): void {
+    const lists: Array<Array<{ peer: Peer; req: number; loc?: string }> | undefined> = [
+      this.syncs.get(obj)?.waiters,
+      this.events.get(obj)?.sleepers,
+      this.conditions.get(obj)?.sleepers,
+      this.barriers.get(obj)?.sleepers,
+    ];
+    for (const list of lists) {
+      const wait = list?.find((w) => w.peer === peer && w.req === req);
+      if (wait) wait.loc = loc;
+    }
   }
 
   /** Every wait without a timeout, with the processes that could end it. */

@@ -55,7 +55,7 @@ export class SyncState {
     return this.value;
   }
 
-  acquire(peer: Peer, req: number, nowait: boolean, timed: boolean, loc?: string): void {
+  acquire(peer: Peer, req: number, nowait: boolean, timed: boolean): void {
     if (peer !== this.lastGrantee) this.streak = 0;
     if (this.value > 0 && this.waiters.length === 0) {
       this.grant(peer, req, [], false);
@@ -63,7 +63,7 @@ export class SyncState {
       this.revokeBias();
       peer.reply(req, { granted: false, heldBy: this.holderNumbers() });
     } else {
-      this.waiters.push({ peer, req, heldBy: this.holderNumbers(), timed, loc });
+      this.waiters.push({ peer, req, heldBy: this.holderNumbers(), timed });
       this.revokeBias();
     }
   }

@@ -1,13 +1,11 @@
 /** `Barrier`: Python's barrier for a fixed number of processes. */
 import { context } from "../context";
-import { requestWithTimeout } from "../channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { BrokenBarrierError, ValueError } from "../errors";
-import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait } from "./waits";
+import { recordSignal, recordWait, requestThenLocate } from "./waits";
 
 export interface BarrierOptions {
   /** Default timeout of `wait`, in seconds. */
@@ -38,15 +36,16 @@ export class Barrier {
    * every waiter then rejects `BrokenBarrierError`.
    */
   async wait(timeout: number | undefined = this.timeout): Promise<number> {
-    const loc = context.tracing ? callerLocation() : undefined;
     noteBlockingCall("Barrier.wait()", this.id);
     const started = context.now();
-    const reply = await requestWithTimeout(
+    const pending = requestThenLocate(
       this.link,
-      { type: "barrier-wait", obj: this.id, timed: timeout !== undefined, loc },
-      null,
+      { type: "barrier-wait", obj: this.id, timed: timeout !== undefined },
       timeout,
+      true,
     );
+    const loc = pending.loc;
+    const reply = await pending.reply;
     if (reply.header.broken) {
       recordWait(this.id, "barrier.wait", started, "broken", null, loc);
       throw new BrokenBarrierError(

@@ -4,16 +4,14 @@
  * before letting go of the lock, so a notify sent after the lock changed hands finds it.
  */
 import { context } from "../context";
-import { requestWithTimeout } from "../channel-writer";
 import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
 import { ValueError } from "../errors";
-import { callerLocation } from "../callsite";
 import { Lock, RLock } from "./lock";
 import type { AcquireOptions } from "./permits";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait } from "./waits";
+import { recordSignal, recordWait, requestThenLocate } from "./waits";
 
 export class Condition {
   readonly id: string;
@@ -46,15 +44,14 @@ export class Condition {
    */
   async wait(timeout?: number): Promise<boolean> {
     this.checkHeld("wait");
-    const loc = context.tracing ? callerLocation() : undefined;
     noteBlockingCall("Condition.wait()", this.id, this.lock.id);
     const started = context.now();
     // Join the wait list first (frames reach the hub in order), then let go of the lock.
-    const reply = requestWithTimeout(
+    const { reply, loc } = requestThenLocate(
       this.link,
-      { type: "condition-wait", obj: this.id, timed: timeout !== undefined, loc },
-      null,
+      { type: "condition-wait", obj: this.id, timed: timeout !== undefined },
       timeout,
+      true,
     );
     let depth = 1;
     if (this.lock instanceof RLock) depth = this.lock.releaseAll();

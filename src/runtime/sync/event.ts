@@ -1,12 +1,10 @@
 /** `Event`: Python's process-shared flag that processes can wait for. */
 import { context } from "../context";
-import { requestWithTimeout } from "../channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "../clone";
-import { callerLocation } from "../callsite";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait } from "./waits";
+import { recordSignal, recordWait, requestThenLocate } from "./waits";
 
 export class Event {
   readonly id: string;
@@ -19,8 +17,11 @@ export class Event {
 
   /** Sets the flag and wakes every waiter. */
   set(): void {
+    // Written now: the waiters' wake-up is on this write's path (recordSignal captures a stack).
+    const t = context.tracing ? context.now() : undefined;
     this.link.send({ type: "event-set", obj: this.id });
-    recordSignal(this.id, "event.set");
+    this.link.flush();
+    recordSignal(this.id, "event.set", undefined, t);
   }
 
   clear(): void {
@@ -35,15 +36,16 @@ export class Event {
 
   /** Waits until the flag is set; resolves false if `timeout` seconds passed first. */
   async wait(timeout?: number): Promise<boolean> {
-    const loc = context.tracing ? callerLocation() : undefined;
     noteBlockingCall("Event.wait()", this.id);
     const started = context.now();
-    const reply = await requestWithTimeout(
+    const pending = requestThenLocate(
       this.link,
-      { type: "event-wait", obj: this.id, timed: timeout !== undefined, loc },
-      null,
+      { type: "event-wait", obj: this.id, timed: timeout !== undefined },
       timeout,
+      true,
     );
+    const loc = pending.loc;
+    const reply = await pending.reply;
     const set = reply.header.set === true;
     recordWait(
       this.id,

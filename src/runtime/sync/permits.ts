@@ -10,7 +10,7 @@
  * recorded); a contended lock costs a message per handoff, as before.
  */
 import { context, record } from "../context";
-import { requestWithTimeout } from "../channel-writer";
+import { requestThenLocate } from "./waits";
 import { ValueError } from "../errors";
 import { callerLocation } from "../callsite";
 import { TraceSite } from "../recorder";
@@ -221,21 +221,21 @@ export abstract class Permits {
   }
 
   private async takeFromHub(options: AcquireOptions, block: boolean): Promise<boolean> {
-    const loc = context.tracing ? callerLocation() : undefined;
     const started = context.now();
-    record<LockRequestEvent>({ type: "lock.request", obj: this.id, loc });
-    const reply = await requestWithTimeout(
+    // A release just made leaves in the same write as this request (see requestThenLocate).
+    const { reply: pending, loc } = requestThenLocate(
       this.link,
       {
         type: "sync-acquire",
         obj: this.id,
         nowait: !block,
         timed: options.timeout !== undefined,
-        loc,
       },
-      null,
       options.timeout,
+      block,
     );
+    record<LockRequestEvent>({ type: "lock.request", t: started, obj: this.id, loc });
+    const reply = await pending;
     const wait = context.now() - started;
     const heldBy = (reply.header.heldBy as number[] | undefined) ?? [];
     if (!reply.header.granted) {

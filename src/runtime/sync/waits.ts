@@ -1,7 +1,33 @@
 /** Recording of waits on events, conditions and barriers, and of who woke them. */
 import { context, record } from "../context";
 import { callerLocation } from "../callsite";
+import { requestWithTimeout } from "../channel-writer";
+import type { HubClient, Reply } from "../hub-client";
 import type { SyncSignalEvent, SyncWaitEvent } from "../../protocol/trace";
+
+/**
+ * Sends a blocking call's request, then captures where in the user's code it was made.
+ *
+ * The request leaves first, in one write with whatever this process queued before it (a
+ * release, a set): the process that wakes is not kept waiting by the capture, which costs
+ * microseconds. The call site then follows the request unhurried, for the one reader that
+ * needs it in the server: a deadlock report naming the line of each stuck call, which only
+ * an untimed wait can be part of.
+ */
+export function requestThenLocate(
+  link: HubClient,
+  header: { type: string; obj: string; [key: string]: unknown },
+  timeout: number | undefined,
+  canBlockForever: boolean,
+): { reply: Promise<Reply>; loc: string | undefined } {
+  const req = link.peekRequestNumber();
+  const reply = requestWithTimeout(link, header, null, timeout);
+  const loc = context.tracing ? callerLocation() : undefined;
+  if (loc !== undefined && canBlockForever && timeout === undefined) {
+    link.sendUnhurried({ type: "wait-loc", obj: header.obj, target: req, loc });
+  }
+  return { reply, loc };
+}
 
 export function recordWait(
   obj: string,
@@ -24,9 +50,16 @@ export function recordWait(
   });
 }
 
-export function recordSignal(obj: string, op: SyncSignalEvent["op"], count?: number): void {
+/** Records a set, notify, abort or reset; `t` is when it was sent, if before this call. */
+export function recordSignal(
+  obj: string,
+  op: SyncSignalEvent["op"],
+  count?: number,
+  t?: number,
+): void {
   record<SyncSignalEvent>({
     type: "sync.signal",
+    t,
     obj,
     op,
     count,
