@@ -67,6 +67,47 @@ function offsetOf(reader: v8.Deserializer): number {
   return internal._readRawBytes ? internal._readRawBytes(0) : 0;
 }
 
+/** Reads the next message of a batch (as `HubClient.appendMessage` wrote it). */
+export function readItem(reader: v8.Deserializer): Item {
+  const start = offsetOf(reader);
+  const sender = reader.readUint32();
+  const seq = reader.readUint32();
+  const flags = reader.readUint32();
+  let value: unknown = reader.readValue();
+  const size = offsetOf(reader) - start;
+  if (flags & 1) value = fromWire(value);
+  return { value, sender, seq, size };
+}
+
+/** Records that this process took `item`; `started` is when it began to wait (or -1). */
+export function recordReceive(site: TraceSite, item: Item, started: number): void {
+  const recorder = context.recorder;
+  const t = context.now();
+  const wait = started < 0 ? 0 : t - started;
+  if (!recorder.receiveWantsDetail(site)) {
+    recorder.packReceive(site, item.sender, item.seq, item.size, wait, t);
+    return;
+  }
+  record<MessageReceiveEvent>({
+    type: "message.receive",
+    t,
+    obj: site.obj,
+    msg: `${item.sender}:${item.seq}`,
+    size: item.size,
+    wait,
+    loc: callerLocation(),
+  });
+}
+
+/** Every message of a batch's body, decoded. */
+export function readBatch(body: Buffer, count: number): Item[] {
+  const reader = new v8.Deserializer(body);
+  reader.readHeader();
+  const items = new Array<Item>(count);
+  for (let i = 0; i < count; i++) items[i] = readItem(reader);
+  return items;
+}
+
 export class ChannelReader {
   private readonly cursors: Cursor[] = [];
   private buffered = 0;
@@ -134,22 +175,7 @@ export class ChannelReader {
   }
 
   private recordReceive(item: Item, started: number): void {
-    const recorder = context.recorder;
-    const t = context.now();
-    const wait = started < 0 ? 0 : t - started;
-    if (!recorder.receiveWantsDetail(this.site)) {
-      recorder.packReceive(this.site, item.sender, item.seq, item.size, wait, t);
-      return;
-    }
-    record<MessageReceiveEvent>({
-      type: "message.receive",
-      t,
-      obj: this.obj,
-      msg: `${item.sender}:${item.seq}`,
-      size: item.size,
-      wait,
-      loc: callerLocation(),
-    });
+    recordReceive(this.site, item, started);
   }
 
   /** Resolves true once an item is available (or the channel ended), false on timeout. */
@@ -272,19 +298,12 @@ export class ChannelReader {
 
   private pop(): Item {
     const cursor = this.cursors[0];
-    const reader = cursor.reader;
-    const start = offsetOf(reader);
-    const sender = reader.readUint32();
-    const seq = reader.readUint32();
-    const flags = reader.readUint32();
-    let value: unknown = reader.readValue();
-    const size = offsetOf(reader) - start;
-    if (flags & 1) value = fromWire(value);
-    if (offsetOf(reader) >= cursor.body.length) this.cursors.shift();
+    const item = readItem(cursor.reader);
+    if (offsetOf(cursor.reader) >= cursor.body.length) this.cursors.shift();
     this.buffered--;
     this.unacked++;
     this.scheduleAck();
-    return { value, sender, seq, size };
+    return item;
   }
 
   private serveWaiters(): void {

@@ -85,6 +85,8 @@ export class HubClient {
 
   /** Told of every request and its answer (manager links record each proxy call). */
   observer: ((header: FrameHeader, durationNs: number, reply: Reply) => void) | null = null;
+  /** What `onLost` is told when the connection closes. */
+  closedReason = "connection to the hub closed";
   /** Called when the hub goes away without this process having said goodbye. */
   onLost: (reason: string) => void = () => undefined;
 
@@ -100,29 +102,7 @@ export class HubClient {
   ): Promise<Reply> {
     const socket = await connectWithRetry(target, this.waitForServer);
     // `this.socket` is set only once the hello is written: until then, queued frames wait.
-    socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => {
-      try {
-        this.reader.push(chunk, (frame) => this.dispatch(frame));
-      } catch (error) {
-        socket.destroy();
-        this.onLost(`bad frame from hub: ${(error as Error).message}`);
-      }
-    });
-    socket.on("drain", () => {
-      const waiters = this.drainWaiters;
-      this.drainWaiters = [];
-      for (const wake of waiters) wake();
-    });
-    socket.on("error", () => undefined);
-    socket.on("close", () => {
-      const wasClosed = this.closed;
-      this.closed = true;
-      const lost = new Error(`${this.serverName} went away`);
-      for (const pending of this.replies.values()) pending.reject(lost);
-      this.replies.clear();
-      if (!wasClosed) this.onLost("connection to the hub closed");
-    });
+    this.listen(socket);
     // A manager speaks first: a challenge our hello must answer (see manager/auth.ts).
     let helloHeader: FrameHeader;
     if (typeof hello === "function") {
@@ -148,6 +128,52 @@ export class HubClient {
     this.updateRef();
     return welcome;
   }
+
+  /**
+   * Speaks over a socket that is already connected and trusted, with no hello: one end of a
+   * socket pair a process was started with (a pool and its worker, pool/direct.ts).
+   */
+  attach(socket: net.Socket): void {
+    this.listen(socket);
+    this.socket = socket;
+    this.flush();
+    this.updateRef();
+  }
+
+  private listen(socket: net.Socket): void {
+    socket.setNoDelay?.(true);
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        this.reader.push(chunk, (frame) => this.dispatch(frame));
+      } catch (error) {
+        socket.destroy();
+        this.onLost(`bad frame from ${this.serverName}: ${(error as Error).message}`);
+      }
+    });
+    socket.on("drain", () => {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const wake of waiters) wake();
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => {
+      const wasClosed = this.closed;
+      this.closed = true;
+      const lost = new Error(`${this.serverName} went away`);
+      for (const pending of this.replies.values()) pending.reject(lost);
+      this.replies.clear();
+      if (!wasClosed) this.onLost(this.closedReason);
+    });
+  }
+
+  /** Keeps the process alive while `on`, idle or not (a pool with tasks out, say). */
+  keepAlive(on: boolean): void {
+    if (this.kept === on) return;
+    this.kept = on;
+    this.updateRef();
+  }
+
+  private kept = false;
 
   get connected(): boolean {
     return this.socket !== null && !this.closed;
@@ -400,8 +426,9 @@ export class HubClient {
   private updateRef(): void {
     const socket = this.socket;
     if (!socket || this.closed) return;
-    if (this.replies.size > 0 || this.queued.length > 0 || this.pinned > 0) socket.ref();
-    else socket.unref();
+    if (this.replies.size > 0 || this.queued.length > 0 || this.pinned > 0 || this.kept) {
+      socket.ref();
+    } else socket.unref();
   }
 
   private pinned = 0;

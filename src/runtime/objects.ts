@@ -28,6 +28,21 @@ export function createObject(
   const id = currentIdPrefix() + context.nextObjectId();
   void context.ensureConnected();
   currentLink().send({ ...frame, type: frame.type as string, obj: id });
+  recordCreation(id, kind, extra);
+  return id;
+}
+
+/**
+ * An object only the trace is told of: a channel this runtime keeps between two processes
+ * without the hub (a pool's task and result streams, pool/direct.ts).
+ */
+export function createTracedOnly(kind: ObjectKind, extra: Partial<ObjectCreateEvent> = {}): string {
+  const id = currentIdPrefix() + context.nextObjectId();
+  recordCreation(id, kind, extra);
+  return id;
+}
+
+function recordCreation(id: string, kind: ObjectKind, extra: Partial<ObjectCreateEvent>): void {
   record<ObjectCreateEvent>({
     type: "object.create",
     obj: id,
@@ -36,5 +51,4 @@ export function createObject(
     ...pendingOwner,
     ...extra,
   });
-  return id;
 }

@@ -2,6 +2,7 @@
  * `Process`: a real OS process running an exported function of the program, as Python's
  * `multiprocessing.Process` with the spawn start method.
  */
+import type * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
@@ -24,7 +25,15 @@ export interface ProcessOptions<A extends unknown[]> {
   daemon?: boolean;
   /** @internal What the process is for, as shown in the process tree (pools, managers). */
   role?: ProcessRole;
+  /**
+   * @internal Start the child with one end of a socket pair as its fd 3, the other end
+   * being `directSocket` here: a pool talks to its workers without the hub in between.
+   */
+  direct?: boolean;
 }
+
+/** The fd a child started with `direct` finds its end of the socket pair on. */
+export const DIRECT_FD = 3;
 
 /** What a child needs to know to become itself (passed in its environment). */
 export interface LaunchSpec {
@@ -53,6 +62,9 @@ export class Process<A extends unknown[] = unknown[]> {
   private closed = false;
   /** @internal */
   readonly role: ProcessRole;
+  private readonly direct: boolean;
+  /** @internal This process's end of the socket pair, once started with `direct`. */
+  directSocket: net.Socket | null = null;
 
   constructor(options: ProcessOptions<A>) {
     if (!options || typeof options !== "object") {
@@ -64,6 +76,7 @@ export class Process<A extends unknown[] = unknown[]> {
     this.name = options.name ?? `Process-${this.identity.join(":")}`;
     this.daemon = options.daemon ?? context.info.daemon;
     this.role = options.role ?? "process";
+    this.direct = options.direct ?? false;
   }
 
   /** @internal Resolves when the started process has ended (its exit code is set). */
@@ -108,7 +121,7 @@ export class Process<A extends unknown[] = unknown[]> {
     };
     void context.ensureConnected();
     const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "child.js")], {
-      stdio: "inherit",
+      stdio: this.direct ? ["inherit", "inherit", "inherit", "pipe"] : "inherit",
       env: { ...process.env, [ENV.launch]: JSON.stringify(launch) },
     });
     this.child = child;
@@ -116,6 +129,7 @@ export class Process<A extends unknown[] = unknown[]> {
       throw new ValueError(`cannot start ${this.name}: the OS refused to create a process`);
     }
     liveChildren.add(this as unknown as Process);
+    if (this.direct) this.directSocket = child.stdio[DIRECT_FD] as net.Socket;
     context.client.send(
       {
         type: "spawned",

@@ -313,3 +313,12 @@ test("imap and mapAsync with an unexported function throw PicklingError at the c
     assert.equal(result<{ name: string } | null>(run, label)?.name, "PicklingError", label);
   }
 });
+
+test("a pool's process killed: its workers end at once, not with the run", async () => {
+  const run = await succeeded(scenario("owner-killed"));
+  assert.equal(result(run, "workers"), 2);
+  assert.deepEqual(result(run, "left"), [], "workers outlived the process that owned them");
+  // Not at the end of the run: within moments of the owner's death.
+  assert.ok(result<number>(run, "gone-ms") < 2000, `${result<number>(run, "gone-ms")} ms`);
+  await assertNothingLeft(run);
+});

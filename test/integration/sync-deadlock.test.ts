@@ -295,6 +295,71 @@ test("a cycle of timed acquires is not a deadlock: they time out by themselves",
   }
 });
 
+test("a cycle through a pool task (its process holds the lock the task needs) is reported and ended", async () => {
+  const tracePath = scratch("deadlock-pool.pstrace");
+  const started = startCli([
+    "run",
+    fixturePath(FIXTURE),
+    "--trace",
+    tracePath,
+    "--no-summary",
+    "--on-deadlock=kill",
+    "--",
+    "pool",
+  ]);
+  try {
+    const run = await collect(started, tracePath);
+    assert.equal(run.code, 3, describeRun(run));
+    assert.deepEqual(resultsOf(run, "pool-result"), [], "the task never finished");
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    const [pool] = eventsOf(run.events, "object.create", (e) => e.kind === "pool");
+    const [worker] = eventsOf(run.events, "process.spawn", (e) => e.role === "pool-worker");
+    const byProcess = new Map(deadlock.processes.map((entry) => [entry.p, entry]));
+    const owner = byProcess.get(1);
+    assert.deepEqual(
+      [owner?.op, owner?.obj, owner?.waitingFor],
+      ["pool.results", pool.obj, [worker.child]],
+    );
+    const task = byProcess.get(worker.child);
+    assert.equal(task?.op, "lock.acquire");
+    assert.ok(task?.loc?.startsWith(fixtureLine(FIXTURE, "pool-task-acquire")), task?.loc);
+    assert.deepEqual(task?.waitingFor, [1]);
+    assert.match(run.stderr, /DEADLOCK/);
+    await waitFor(() => survivors(started.mark).length === 0, 5_000);
+    assert.deepEqual(survivors(started.mark), [], "processes of the run outlived it");
+  } finally {
+    killMarked(started.mark);
+  }
+});
+
+test("no false deadlock while a pool's process awaits a long task", async () => {
+  const tracePath = scratch("deadlock-pool-progress.pstrace");
+  const started = startCli([
+    "run",
+    fixturePath(FIXTURE),
+    "--trace",
+    tracePath,
+    "--no-summary",
+    "--",
+    "pool-progress",
+  ]);
+  try {
+    const run = await collect(started, tracePath);
+    assert.equal(run.code, 0, describeRun(run));
+    const [progress] = resultsOf<{ ok: boolean; ms: number }>(run, "progress");
+    assert.equal(progress.ok, true);
+    assert.ok(progress.ms >= 1_000, `waited only ${progress.ms} ms`);
+    assert.deepEqual(
+      run.events.filter((e) => e.type === "deadlock"),
+      [],
+      "a deadlock was reported for a task that ended",
+    );
+    assert.doesNotMatch(run.stderr, /DEADLOCK/);
+  } finally {
+    killMarked(started.mark);
+  }
+});
+
 test("no false deadlock on long waits that end (lock, chain, event, queue, barrier, condition)", async () => {
   const tracePath = scratch("deadlock-progress.pstrace");
   const started = startCli([

@@ -227,6 +227,9 @@ export class Hub implements ChannelWarnings {
       return;
     }
     switch (h.type) {
+      case "awaiting":
+        this.awaiting(peer, h.obj as string, h.op as string, h.on === true);
+        return;
       case "hello":
         return this.hello(peer, req, h);
       case "spawned":
@@ -349,8 +352,28 @@ export class Hub implements ChannelWarnings {
     });
   }
 
+  /**
+   * A wait the hub does not serve but may be part of a deadlock: a pool's process waiting
+   * for results its workers send it directly (pool/pool.ts). Any other process could end it,
+   * as with a queue.
+   */
+  private awaiting(peer: Peer, obj: string, op: string, on: boolean): void {
+    let waits = this.declaredWaits.get(peer);
+    if (on) {
+      if (!waits) this.declaredWaits.set(peer, (waits = new Map()));
+      waits.set(obj, op);
+      this.watchForDeadlock();
+    } else if (waits) {
+      waits.delete(obj);
+      if (waits.size === 0) this.declaredWaits.delete(peer);
+    }
+  }
+
+  private readonly declaredWaits = new Map<Peer, Map<string, string>>();
+
   private disconnected(peer: Peer): void {
     this.peers.delete(peer);
+    this.declaredWaits.delete(peer);
     this.channelObjects.dropPeer(peer);
     this.syncObjects.dropPeer(peer);
     if (peer === this.rootPeer) this.rootGone();
@@ -377,6 +400,10 @@ export class Hub implements ChannelWarnings {
     const waits = this.channelObjects
       .blockedWaits(live)
       .concat(this.syncObjects.blockedWaits(live));
+    for (const [peer, declared] of this.declaredWaits) {
+      const others = live.filter((actor) => actor !== peer);
+      for (const [obj, op] of declared) waits.push({ peer, obj, op, releasers: others });
+    }
     if (waits.length === 0) return false;
     const quietBefore = Date.now() - QUIET_MS;
     const stuck = findDeadlock(waits, (peer) => peer.lastFrameAt <= quietBefore);

@@ -1,19 +1,21 @@
 /**
- * `Pool`: Python's process pool. Each worker has its own inbox; the pool hands a worker at
- * most `PREFETCH` tasks at a time (so a slow task does not hold up work others could do)
- * and reads every result from one result queue. Unlike Python's pool, a worker that dies
- * never hangs it: the task it was running rejects with `ProcessError`, the tasks queued
- * behind it go to other workers, and a new worker takes its place.
+ * `Pool`: Python's process pool. Each worker has its own line to the pool's process
+ * (direct.ts): tasks go down it, results come back up it, without the hub. The pool hands a
+ * worker at most `prefetch` tasks at a time (so a slow task does not hold up work others
+ * could do). Unlike Python's pool, a worker that dies never hangs it: the task it was
+ * running rejects with `ProcessError`, the tasks queued behind it go to other workers, and
+ * a new worker takes its place.
  */
 import * as os from "node:os";
 import { context, record } from "../context";
 import { Process, cpuCount } from "../process";
-import { Queue } from "../queue";
 import { referenceOf, describeReference, type FunctionRef } from "../functions";
 import { lastWalkBulkBytes, walkValue } from "../clone";
 import { ProcessError, ValueError, reviveError } from "../errors";
 import { callerLocation } from "../callsite";
-import { createObject, ownedBy } from "../objects";
+import { createObject, createTracedOnly, ownedBy } from "../objects";
+import type { Item } from "../channel-reader";
+import { DirectLine } from "./direct";
 import { AsyncResult } from "./async-result";
 import { Fifo } from "../fifo";
 import { TraceSite } from "../recorder";
@@ -29,6 +31,12 @@ import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../pr
 const MIN_PREFETCH = 2;
 const MAX_PREFETCH = 1024;
 const QUEUED_WORK_NS = 5_000_000;
+/**
+ * How often a pool with tasks out checks whether any result came: after a check without one,
+ * it tells the hub it is waiting for its workers, so that a cycle through a pool's task (a
+ * task waiting for a lock this process holds while it awaits the task) is found.
+ */
+const QUIET_CHECK_MS = 100;
 
 export interface PoolOptions {
   initializer?: (...args: never[]) => unknown;
@@ -58,7 +66,7 @@ interface Task {
 interface WorkerSlot {
   number: number;
   process: Process;
-  inbox: Queue<TaskMessage | null>;
+  line: DirectLine;
   /** Tasks handed to this worker, oldest (the running one) first. */
   outstanding: Task[];
   stopping: boolean;
@@ -72,22 +80,21 @@ export class Pool {
   readonly id: string;
   readonly processes: number;
   private state: PoolState = "run";
-  private readonly settings: Omit<WorkerSettings, "worker">;
+  private readonly settings: Omit<WorkerSettings, "worker" | "tasks">;
   private readonly maxtasks: number | null;
   private readonly workers = new Set<WorkerSlot>();
   private readonly pending = new Fifo<Task>();
   private readonly inFlight = new Map<number, { task: Task; worker: WorkerSlot }>();
-  private readonly results: Queue<ResultMessage>;
   private nextTask = 1;
-  private pumping = false;
-  /** Results handled so far, and who waits for that count to reach a mark. */
-  private handled = 0;
-  private handledWaiters: Array<{ mark: number; wake(): void }> = [];
   private readonly exits: Promise<void>[] = [];
   /** Recent average of the workers' time per task (ns); null before the first result. */
   private averageTaskNs: number | null = null;
   private prefetch = MIN_PREFETCH;
   private readonly submitSite: TraceSite;
+  private quietTimer: NodeJS.Timeout | null = null;
+  private resultsSinceCheck = 0;
+  /** Whether the hub was told this process waits for its workers. */
+  private declaredWaiting = false;
 
   constructor(processes: number = cpuCount(), options: PoolOptions = {}) {
     if (!Number.isInteger(processes) || processes < 1) {
@@ -105,8 +112,8 @@ export class Pool {
     const initargs = options.initargs ?? [];
     walkValue(initargs, "initargs", "pass", new Map(), 0);
     this.id = createObject("pool", { type: "pool" }, { value: processes });
-    this.results = ownedBy(this.id, "results", () => new Queue<ResultMessage>());
-    this.settings = { pool: this.id, initializer, initargs, maxtasks: this.maxtasks };
+    const results = ownedBy(this.id, "results", () => createTracedOnly("queue"));
+    this.settings = { pool: this.id, initializer, initargs, maxtasks: this.maxtasks, results };
     this.submitSite = new TraceSite(this.id);
     for (let i = 0; i < processes; i++) this.spawnWorker();
   }
@@ -342,34 +349,42 @@ export class Pool {
 
   private spawnWorker(): void {
     const number = ++poolWorkerCounter;
-    const inbox = ownedBy(
-      this.id,
-      `tasks of PoolWorker-${number}`,
-      () => new Queue<TaskMessage | null>(),
-    );
+    const name = `PoolWorker-${number}`;
+    const tasks = ownedBy(this.id, `tasks of ${name}`, () => createTracedOnly("queue"));
     const process = new Process({
       target: poolWorker,
-      args: [{ ...this.settings, worker: number }, inbox, this.results],
-      name: `PoolWorker-${number}`,
+      args: [{ ...this.settings, worker: number, tasks }],
+      name,
       daemon: true,
       role: "pool-worker",
+      direct: true,
     });
+    process.start();
+    const line = new DirectLine(
+      process.directSocket!,
+      `pool worker ${name}`,
+      { out: tasks, in: this.settings.results },
+      (items) => this.onResults(slot, items),
+    );
     const slot: WorkerSlot = {
       number,
       process: process as unknown as Process,
-      inbox,
+      line,
       outstanding: [],
       stopping: false,
     };
     this.workers.add(slot);
-    process.start();
-    this.exits.push(process.whenExited().then(() => this.workerExited(slot)));
+    // The line closes after the last result the worker sent has been read: only then is it
+    // known which of its tasks it never finished.
+    this.exits.push(
+      Promise.all([process.whenExited(), line.closed]).then(() => this.workerExited(slot)),
+    );
   }
 
   /**
    * Hands pending tasks to the least busy workers, up to `prefetch` each. A worker is
    * topped up only once it has worked through half of what it holds, and then gets its
-   * share in one run of messages: they travel as one batch to its inbox (a batch holds one
+   * share in one run of messages: they travel as one batch down its line (a batch holds one
    * destination's messages), instead of a frame per task.
    */
   private dispatch(): void {
@@ -399,12 +414,32 @@ export class Pool {
           calls: task.calls,
           spread: task.spread,
         };
-        if (task.primitiveBytes === undefined) void best.inbox.putNowait(message);
-        else best.inbox.putPrechecked(message, task.primitiveBytes);
+        best.line.send(message, "a pool task", task.primitiveBytes);
         if (this.maxtasks !== null) this.retireIfDone(best);
       }
+      // While it has tasks out, the pool's process stays alive to hear back.
+      best.line.keepAlive(true);
+      this.watchQuiet();
     }
-    void this.pump();
+  }
+
+  private watchQuiet(): void {
+    if (this.quietTimer) return;
+    this.quietTimer = setTimeout(() => this.checkQuiet(), QUIET_CHECK_MS);
+    this.quietTimer.unref();
+  }
+
+  private checkQuiet(): void {
+    this.quietTimer = null;
+    const waiting = this.inFlight.size > 0 && this.resultsSinceCheck === 0;
+    this.resultsSinceCheck = 0;
+    if (waiting !== this.declaredWaiting) this.declareWaiting(waiting);
+    if (this.inFlight.size > 0) this.watchQuiet();
+  }
+
+  private declareWaiting(on: boolean): void {
+    this.declaredWaiting = on;
+    context.client.send({ type: "awaiting", obj: this.id, op: "pool.results", on });
   }
 
   /** A worker that will exit after its `maxtasksperchild` tasks gets no more. */
@@ -416,33 +451,15 @@ export class Pool {
 
   private readonly handedTo = new Map<WorkerSlot, number>();
 
-  /** Reads results while any task is out. */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.inFlight.size > 0) {
-        let result: ResultMessage;
-        try {
-          result = await this.results.get();
-        } catch (error) {
-          // The connection closed under this read: the process is ending (this read may have
-          // waited for a task its dead worker failed since, or terminate() cleared them all)
-          // or lost the hub. What is still out fails with that error; nothing is thrown
-          // where no one can catch it.
-          for (const { task } of this.inFlight.values()) {
-            task.settle(false, undefined, error as Error);
-          }
-          this.inFlight.clear();
-          return;
-        }
-        this.handled++;
-        this.onResult(result);
-        this.wakeHandledWaiters();
-      }
-    } finally {
-      this.pumping = false;
+  /** Results from one worker's line, in the order it sent them. */
+  private onResults(worker: WorkerSlot, items: Item[]): void {
+    this.resultsSinceCheck += items.length;
+    if (this.declaredWaiting) this.declareWaiting(false);
+    for (const item of items) {
+      worker.line.taken(item, -1);
+      this.onResult(item.value as ResultMessage);
     }
+    worker.line.keepAlive(worker.outstanding.length > 0);
   }
 
   private onResult(result: ResultMessage): void {
@@ -477,20 +494,14 @@ export class Pool {
     for (const worker of this.workers) {
       if (worker.outstanding.length === 0 && !worker.stopping) {
         worker.stopping = true;
-        void worker.inbox.putNowait(STOP);
+        worker.line.send(STOP, "a pool worker's stop");
       }
     }
   }
 
-  private async workerExited(worker: WorkerSlot): Promise<void> {
-    // Results the worker sent before it ended may still be on their way: let them arrive
-    // (the hub has them by now) before deciding which of its tasks are unfinished.
-    if (worker.outstanding.length > 0) {
-      const mark = this.handled + (await this.results.qsize().catch(() => 0));
-      if (this.handled < mark) {
-        await new Promise<void>((wake) => this.handledWaiters.push({ mark, wake }));
-      }
-    }
+  /** The worker has exited and its line is closed: every result it sent has been handled. */
+  private workerExited(worker: WorkerSlot): void {
+    worker.line.keepAlive(false);
     this.workers.delete(worker);
     if (this.state === "terminate") return;
     const code = worker.process.exitCode ?? 0;
@@ -524,13 +535,6 @@ export class Pool {
     if (this.state === "run" || this.pending.length > 0) this.spawnWorker();
     this.dispatch();
     this.stopIdleWorkers();
-  }
-
-  private wakeHandledWaiters(): void {
-    if (this.handledWaiters.length === 0) return;
-    const ready = this.handledWaiters.filter((waiter) => this.handled >= waiter.mark);
-    this.handledWaiters = this.handledWaiters.filter((waiter) => this.handled < waiter.mark);
-    for (const waiter of ready) waiter.wake();
   }
 
   private runCallback<V>(task: number, callback: ((value: V) => void) | undefined, value: V): void {

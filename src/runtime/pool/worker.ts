@@ -1,12 +1,17 @@
 /**
- * The loop every pool worker runs: take a task from its own inbox, run its calls, put the
- * result on the pool's result queue; stop on `STOP` or after `maxtasksperchild` tasks.
+ * The loop every pool worker runs: take a task from its line to the pool, run its calls,
+ * send the result back; stop on `STOP`, after `maxtasksperchild` tasks, or when the pool's
+ * process is gone (its end of the line closed).
  */
+import * as net from "node:net";
 import { context, record } from "../context";
 import { registerInternalTarget, resolveReference, type FunctionRef } from "../functions";
-import type { Queue } from "../queue";
+import { DIRECT_FD } from "../process";
+import type { Item } from "../channel-reader";
+import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
+import { DirectLine } from "./direct";
 import type { ResultMessage, TaskMessage } from "./messages";
 
 export interface WorkerSettings {
@@ -15,6 +20,50 @@ export interface WorkerSettings {
   initializer: FunctionRef | null;
   initargs: unknown[];
   maxtasks: number | null;
+  /** The traced objects of this worker's line: tasks in, results out. */
+  tasks: string;
+  results: string;
+}
+
+/** The worker's end of its line: tasks in arrival order, and a wait for the next one. */
+class Inbox {
+  private readonly items = new Fifo<Item>();
+  private wake: (() => void) | null = null;
+  private ended = false;
+  readonly line: DirectLine;
+
+  constructor(settings: WorkerSettings) {
+    const socket = new net.Socket({ fd: DIRECT_FD, readable: true, writable: true });
+    this.line = new DirectLine(
+      socket,
+      "the pool's process",
+      { out: settings.results, in: settings.tasks },
+      (items) => {
+        for (const item of items) this.items.push(item);
+        this.wake?.();
+      },
+    );
+    void this.line.closed.then(() => {
+      this.ended = true;
+      this.wake?.();
+    });
+  }
+
+  /** The next task, or `STOP` when the pool's process is gone. */
+  async next(): Promise<TaskMessage | null> {
+    let started = -1;
+    if (this.items.length === 0 && !this.ended) {
+      started = context.now();
+      this.line.keepAlive(true);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
+      this.line.keepAlive(false);
+    }
+    if (this.items.length === 0) return null;
+    const item = this.items.shift()!;
+    this.line.taken(item, started);
+    return item.value as TaskMessage | null;
+  }
 }
 
 export function errorData(error: unknown): { name: string; message: string; stack?: string } {
@@ -31,17 +80,14 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-export async function poolWorker(
-  settings: WorkerSettings,
-  inbox: Queue<TaskMessage | null>,
-  results: Queue<ResultMessage>,
-): Promise<void> {
+export async function poolWorker(settings: WorkerSettings): Promise<void> {
+  const inbox = new Inbox(settings);
   if (settings.initializer) await resolveReference(settings.initializer)(...settings.initargs);
   const functions = new Map<string, (...args: unknown[]) => unknown>();
   const site = new TraceSite(settings.pool);
   let done = 0;
   for (;;) {
-    const message = await inbox.get();
+    const message = await inbox.next();
     if (message === null) return;
     const key = `${message.fn.module}#${message.fn.name}`;
     let fn = functions.get(key);
@@ -88,20 +134,23 @@ export async function poolWorker(
       });
     }
     try {
-      await results.put(result);
+      inbox.line.send(result, "the result of a pool task");
     } catch (error) {
       // The value cannot cross back (a function in the result, say): report that instead.
-      await results.put({
-        task: message.task,
-        worker: settings.worker,
-        duration: result.duration,
-        ok: false,
-        error: errorData(error),
-      });
+      inbox.line.send(
+        {
+          task: message.task,
+          worker: settings.worker,
+          duration: result.duration,
+          ok: false,
+          error: errorData(error),
+        } satisfies ResultMessage,
+        "the result of a pool task",
+      );
     }
     // Hand the result to the OS now: if the next task kills this process, this one still
     // arrives, and the pool blames the task that was really running.
-    context.client.flush();
+    inbox.line.flush();
     done++;
     if (settings.maxtasks !== null && done >= settings.maxtasks) return;
   }
