@@ -101,7 +101,7 @@ export function recordReceive(site: TraceSite, item: Item, started: number): voi
 
 /** Every message of a batch's body, decoded. */
 export function readBatch(body: Buffer, count: number): Item[] {
-  const reader = new v8.Deserializer(body);
+  const reader = new v8.DefaultDeserializer(body);
   reader.readHeader();
   const items = new Array<Item>(count);
   for (let i = 0; i < count; i++) items[i] = readItem(reader);

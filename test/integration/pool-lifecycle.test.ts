@@ -322,3 +322,14 @@ test("a pool's process killed: its workers end at once, not with the run", async
   assert.ok(result<number>(run, "gone-ms") < 2000, `${result<number>(run, "gone-ms")} ms`);
   await assertNothingLeft(run);
 });
+
+test("a worker's line garbled by its task: the worker is ended, that task fails, the pool goes on", async () => {
+  const run = await succeeded(scenario("line-garbled"));
+  const failed = result<Thrown>(run, "scribble");
+  assert.equal(failed.name, "ProcessError", JSON.stringify(failed));
+  assert.equal(failed.signal, "SIGKILL");
+  assert.match(run.stderr, /bad frame from pool worker PoolWorker-\d+: .*; ending PoolWorker-\d+/);
+  assert.deepEqual(result(run, "after"), [0, 1, 4, 9]);
+  assert.equal(workerSpawns(run).length, 2, "a new worker took the ended one's place");
+  await assertNothingLeft(run);
+});

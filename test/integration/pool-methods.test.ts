@@ -115,6 +115,22 @@ test("map with the default chunk size (Python's: about four chunks per worker), 
   );
   assert.deepEqual(result(run, "empty"), []);
   assert.deepEqual(result(run, "generator"), [10, 12, 14], "any iterable is accepted");
+  assert.equal(result(run, "numbers-exact"), true, "-0, NaN, ±Infinity and extremes round-trip");
+  assert.deepEqual(result(run, "numbers-spelled"), [
+    "-0",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    String(Number.MAX_VALUE),
+    String(Number.MIN_VALUE),
+    String(2 ** 53),
+    "-1.5",
+  ]);
+  assert.deepEqual(
+    result(run, "mixed"),
+    range(100).map((i) => (i % 2 ? i : String(i))),
+    "a list of numbers and strings is not packed",
+  );
   assertThrew(result<ErrorReport>(run, "chunk-0"), "ValueError", "chunksize 0");
 
   const chunks = (name: string) =>

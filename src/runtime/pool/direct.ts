@@ -31,17 +31,25 @@ export class DirectLine {
   /** Resolves once the other end is gone and everything it sent has been handed over. */
   readonly closed = new Promise<void>((resolve) => (this.ended = resolve));
 
+  /**
+   * `onBroken` hears why, when the line ends other than by the other end closing it: a
+   * frame that cannot be read. The line is closed then, and nothing more arrives.
+   */
   constructor(
     socket: net.Socket,
     otherEnd: string,
     ends: LineEnds,
     onItems: (items: Item[]) => void,
+    onBroken: (reason: string) => void,
   ) {
     this.outSite = new TraceSite(ends.out);
     this.inSite = new TraceSite(ends.in);
     this.link.serverName = otherEnd;
     this.link.closedReason = `connection to ${otherEnd} closed`;
-    this.link.onLost = () => this.ended();
+    this.link.onLost = (reason) => {
+      if (reason !== this.link.closedReason) onBroken(reason);
+      this.ended();
+    };
     this.link.on("put", (frame) => {
       if (frame.body) onItems(readBatch(frame.body, frame.header.count as number));
     });

@@ -20,7 +20,7 @@ import { AsyncResult } from "./async-result";
 import { Fifo } from "../fifo";
 import { TraceSite } from "../recorder";
 import { poolWorker, type WorkerSettings } from "./worker";
-import { STOP, type ResultMessage, type TaskMessage } from "./messages";
+import { STOP, packNumbers, type ResultMessage, type TaskMessage, type Values } from "./messages";
 import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../protocol/trace";
 
 /**
@@ -56,11 +56,11 @@ interface Task {
   id: number;
   fn: FunctionRef;
   /** One entry per call: an argument list when `spread`, else the call's only argument. */
-  calls: unknown[];
+  calls: Values;
   spread: boolean;
   /** Set when `calls` holds only primitives: the bytes of their strings. */
   primitiveBytes: number | undefined;
-  settle(ok: boolean, values: unknown[] | undefined, error: Error | undefined): void;
+  settle(ok: boolean, values: Values | undefined, error: Error | undefined): void;
 }
 
 interface WorkerSlot {
@@ -70,6 +70,8 @@ interface WorkerSlot {
   /** Tasks handed to this worker, oldest (the running one) first. */
   outstanding: Task[];
   stopping: boolean;
+  /** Why the pool ended this worker, if it did (its line broke). */
+  endedBecause?: string;
 }
 
 type PoolState = "run" | "close" | "terminate";
@@ -283,7 +285,7 @@ export class Pool {
     calls: unknown[],
     spread: boolean,
     chunksize: number,
-  ): Promise<unknown[]>[] {
+  ): Promise<Values>[] {
     // Checked here, not in the promises below: a closed pool or an unexported function
     // throws at the caller's line, as with apply().
     this.checkRunning();
@@ -291,7 +293,7 @@ export class Pool {
     if (!Number.isInteger(chunksize) || chunksize < 1) {
       throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
     }
-    const chunks: Promise<unknown[]>[] = [];
+    const chunks: Promise<Values>[] = [];
     for (let i = 0; i < calls.length; i += chunksize) {
       chunks.push(
         new Promise((resolve, reject) =>
@@ -325,7 +327,12 @@ export class Pool {
     const seen = new Map<object, number>();
     walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", seen, 0);
     // Only the list itself was seen: primitives, which need no second walk when sent.
-    const primitiveBytes = seen.size === 1 ? lastWalkBulkBytes() : undefined;
+    let primitiveBytes = seen.size === 1 ? lastWalkBulkBytes() : undefined;
+    let wire: Values = calls;
+    if (primitiveBytes !== undefined && !spread) {
+      wire = packNumbers(calls);
+      if (wire instanceof Float64Array) primitiveBytes = wire.byteLength;
+    }
     if (context.tracing) {
       // Located on a sample, as messages are: a stack capture per task would cost more than
       // the task; the others are packed records.
@@ -342,7 +349,7 @@ export class Pool {
         context.recorder.packPoolSubmit(this.submitSite, id, calls.length, describeReference(ref));
       }
     }
-    this.pending.push({ id, fn: ref, calls, spread, primitiveBytes, settle });
+    this.pending.push({ id, fn: ref, calls: wire, spread, primitiveBytes, settle });
     this.dispatch();
     return id;
   }
@@ -365,6 +372,12 @@ export class Pool {
       `pool worker ${name}`,
       { out: tasks, in: this.settings.results },
       (items) => this.onResults(slot, items),
+      (reason) => {
+        // Nothing more can be read from it: end it, and its running task fails as if it died.
+        globalThis.process.stderr.write(`procscope: ${reason}; ending ${name}\n`);
+        slot.endedBecause = reason;
+        slot.process.kill();
+      },
     );
     const slot: WorkerSlot = {
       number,
@@ -506,11 +519,15 @@ export class Pool {
     if (this.state === "terminate") return;
     const code = worker.process.exitCode ?? 0;
     const stranded = worker.outstanding.splice(0);
-    if (stranded.length > 0 && code !== 0) {
+    // Even an exit with status 0 fails the task the worker was running: handed again, it
+    // could end the next worker the same way, for ever.
+    if (stranded.length > 0) {
       // The oldest task was running when the worker died: it fails; the rest go elsewhere.
       const running = stranded.shift()!;
       this.inFlight.delete(running.id);
-      const how = code < 0 ? `killed by signal ${-code}` : `exit code ${code}`;
+      const how =
+        (code < 0 ? `killed by signal ${-code}` : `exit code ${code}`) +
+        (worker.endedBecause ? ` by the pool, as ${worker.endedBecause}` : "");
       const error = new ProcessError(
         `pool worker ${worker.process.name} (pid ${worker.process.pid}) died (${how}) while running task ${running.id}`,
         worker.process.pid,
@@ -561,7 +578,7 @@ export class Pool {
 }
 
 /** The chunks' results as one array (`Array.prototype.flat` is several times slower). */
-function concatenate(chunks: unknown[][]): unknown[] {
+function concatenate(chunks: Values[]): unknown[] {
   let length = 0;
   for (const chunk of chunks) length += chunk.length;
   const values = new Array<unknown>(length);

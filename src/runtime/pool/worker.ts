@@ -12,7 +12,7 @@ import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
 import { DirectLine } from "./direct";
-import type { ResultMessage, TaskMessage } from "./messages";
+import { packNumbers, type ResultMessage, type TaskMessage } from "./messages";
 
 export interface WorkerSettings {
   pool: string;
@@ -30,6 +30,7 @@ class Inbox {
   private readonly items = new Fifo<Item>();
   private wake: (() => void) | null = null;
   private ended = false;
+  private broken: string | null = null;
   readonly line: DirectLine;
 
   constructor(settings: WorkerSettings) {
@@ -42,6 +43,7 @@ class Inbox {
         for (const item of items) this.items.push(item);
         this.wake?.();
       },
+      (reason) => (this.broken = reason),
     );
     void this.line.closed.then(() => {
       this.ended = true;
@@ -49,7 +51,10 @@ class Inbox {
     });
   }
 
-  /** The next task, or `STOP` when the pool's process is gone. */
+  /**
+   * The next task, or `STOP` when the pool's process is gone. Throws when the line broke: the
+   * worker must not end as if asked to, or its pool would hand the same tasks to another.
+   */
   async next(): Promise<TaskMessage | null> {
     let started = -1;
     if (this.items.length === 0 && !this.ended) {
@@ -59,6 +64,7 @@ class Inbox {
       this.wake = null;
       this.line.keepAlive(false);
     }
+    if (this.broken !== null) throw new Error(`pool worker: ${this.broken}`);
     if (this.items.length === 0) return null;
     const item = this.items.shift()!;
     this.line.taken(item, started);
@@ -107,7 +113,13 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
         // cost more than a trivial task.
         values.push(isThenable(value) ? await value : value);
       }
-      result = { task: message.task, worker: settings.worker, duration: 0, ok: true, values };
+      result = {
+        task: message.task,
+        worker: settings.worker,
+        duration: 0,
+        ok: true,
+        values: packNumbers(values),
+      };
     } catch (error) {
       result = {
         task: message.task,
