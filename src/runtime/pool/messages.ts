@@ -2,26 +2,40 @@
 import type { FunctionRef } from "../functions";
 
 /**
- * A list of arguments or results as it travels: a list made only of numbers goes as a
- * `Float64Array`, which v8 copies as one block of bytes instead of a value at a time (a
- * chunk of 12,500 numbers: ~50 µs encoded and decoded against ~240 µs). Every number, -0
- * and NaN included, comes out as it went in.
+ * A list of arguments or results as it travels: a list made only of numbers goes as a typed
+ * array, which v8 copies as one block of bytes instead of a value at a time (a chunk of
+ * 12,500 numbers: ~50 µs encoded and decoded against ~240 µs). Whole numbers that fit in 32
+ * bits go as an `Int32Array` (half the bytes, and read back without allocating), any other
+ * numbers as a `Float64Array`; every number, -0 and NaN included, comes out as it went in.
  */
-export type Values = unknown[] | Float64Array;
+export type Packed = Int32Array | Float64Array;
+export type Values = unknown[] | Packed;
 
 /** Shorter lists gain nothing from packing. */
 const PACK_MIN = 64;
 
-/** `values` packed when it is long and made only of numbers. */
-export function packNumbers(values: unknown[]): Values {
-  if (values.length < PACK_MIN) return values;
-  const packed = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (typeof value !== "number") return values;
-    packed[i] = value;
+/** `values[start, end)` packed, or null when it is short or holds anything but numbers. */
+export function packNumbers(values: unknown[], start = 0, end = values.length): Packed | null {
+  const length = end - start;
+  if (length < PACK_MIN) return null;
+  const ints = new Int32Array(length);
+  for (let i = 0; i < length; i++) {
+    const value = values[start + i];
+    if (typeof value !== "number") return null;
+    if ((value | 0) !== value || Object.is(value, -0)) return packFloats(values, start, end);
+    ints[i] = value;
   }
-  return packed;
+  return ints;
+}
+
+function packFloats(values: unknown[], start: number, end: number): Float64Array | null {
+  const floats = new Float64Array(end - start);
+  for (let i = start; i < end; i++) {
+    const value = values[i];
+    if (typeof value !== "number") return null;
+    floats[i - start] = value;
+  }
+  return floats;
 }
 
 export interface TaskMessage {

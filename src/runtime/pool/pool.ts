@@ -154,7 +154,9 @@ export class Pool {
     chunksize?: number,
     options: ApplyOptions<Awaited<R>[]> = {},
   ): AsyncResult<Awaited<R>[]> {
-    return this.mapCalls(fn as (...args: unknown[]) => R, [...iterable], false, chunksize, options);
+    // An array is read as it is now: its chunks are copied before this returns.
+    const items = Array.isArray(iterable) ? (iterable as unknown[]) : [...iterable];
+    return this.mapCalls(fn as (...args: unknown[]) => R, items, false, chunksize, options);
   }
 
   async starmap<A extends unknown[], R>(
@@ -295,9 +297,12 @@ export class Pool {
     }
     const chunks: Promise<Values>[] = [];
     for (let i = 0; i < calls.length; i += chunksize) {
+      const end = Math.min(i + chunksize, calls.length);
+      // Numbers are packed straight from the list: no copy of the slice, no walk.
+      const chunk = (spread ? null : packNumbers(calls, i, end)) ?? calls.slice(i, end);
       chunks.push(
         new Promise((resolve, reject) =>
-          this.submit(fn, calls.slice(i, i + chunksize), spread, (ok, values, error) =>
+          this.submit(fn, chunk, spread, (ok, values, error) =>
             ok ? resolve(values!) : reject(error!),
           ),
         ),
@@ -317,21 +322,22 @@ export class Pool {
   /** Queues one task; returns its number. */
   private submit(
     fn: (...args: never[]) => unknown,
-    calls: unknown[],
+    calls: Values,
     spread: boolean,
     settle: Task["settle"],
   ): number {
     this.checkRunning();
     const ref = referenceOf(fn, "the pool's function");
     const id = this.nextTask++;
-    const seen = new Map<object, number>();
-    walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", seen, 0);
-    // Only the list itself was seen: primitives, which need no second walk when sent.
-    let primitiveBytes = seen.size === 1 ? lastWalkBulkBytes() : undefined;
-    let wire: Values = calls;
-    if (primitiveBytes !== undefined && !spread) {
-      wire = packNumbers(calls);
-      if (wire instanceof Float64Array) primitiveBytes = wire.byteLength;
+    // What the walk found, when it was only primitives: their bytes (no second walk to send).
+    let primitiveBytes: number | undefined;
+    if (Array.isArray(calls)) {
+      const seen = new Map<object, number>();
+      walkValue(calls, calls.length === 1 ? "args" : "iterable", "pass", seen, 0);
+      // Only the list itself was seen: primitives.
+      if (seen.size === 1) primitiveBytes = lastWalkBulkBytes();
+    } else {
+      primitiveBytes = calls.byteLength;
     }
     if (context.tracing) {
       // Located on a sample, as messages are: a stack capture per task would cost more than
@@ -349,7 +355,7 @@ export class Pool {
         context.recorder.packPoolSubmit(this.submitSite, id, calls.length, describeReference(ref));
       }
     }
-    this.pending.push({ id, fn: ref, calls: wire, spread, primitiveBytes, settle });
+    this.pending.push({ id, fn: ref, calls, spread, primitiveBytes, settle });
     this.dispatch();
     return id;
   }
@@ -577,13 +583,24 @@ export class Pool {
   }
 }
 
-/** The chunks' results as one array (`Array.prototype.flat` is several times slower). */
+/**
+ * The chunks' results as one array (`Array.prototype.flat` is several times slower). One
+ * loop per kind of chunk, so that each reads one kind of array.
+ */
 function concatenate(chunks: Values[]): unknown[] {
   let length = 0;
   for (const chunk of chunks) length += chunk.length;
   const values = new Array<unknown>(length);
   let at = 0;
-  for (const chunk of chunks) for (let i = 0; i < chunk.length; i++) values[at++] = chunk[i];
+  for (const chunk of chunks) {
+    if (chunk instanceof Int32Array) {
+      for (let i = 0; i < chunk.length; i++) values[at++] = chunk[i];
+    } else if (chunk instanceof Float64Array) {
+      for (let i = 0; i < chunk.length; i++) values[at++] = chunk[i];
+    } else {
+      for (let i = 0; i < chunk.length; i++) values[at++] = chunk[i];
+    }
+  }
   return values;
 }
 

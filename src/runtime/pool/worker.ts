@@ -118,7 +118,7 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
         worker: settings.worker,
         duration: 0,
         ok: true,
-        values: packNumbers(values),
+        values: packNumbers(values) ?? values,
       };
     } catch (error) {
       result = {
