@@ -36,13 +36,15 @@ function jsonSafe(header: object): boolean {
     const type = typeof value;
     if (type === "string" || type === "boolean") continue;
     if (type === "number") {
-      if (!Number.isFinite(value)) return false;
+      // JSON has no NaN, no infinities and no -0.
+      if (!Number.isFinite(value) || Object.is(value, -0)) return false;
       continue;
     }
     if (!Array.isArray(value)) return false;
     for (const item of value as unknown[]) {
       const itemType = typeof item;
-      if (itemType === "string" || (itemType === "number" && Number.isFinite(item))) continue;
+      if (itemType === "string") continue;
+      if (itemType === "number" && Number.isFinite(item) && !Object.is(item, -0)) continue;
       return false;
     }
   }

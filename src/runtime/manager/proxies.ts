@@ -77,7 +77,8 @@ export class DictProxy<K = unknown, V = unknown> extends Proxy {
     return this.call("set", key, value);
   }
   get(key: K, fallback?: V): Promise<V | undefined> {
-    return this.call("get", key, fallback);
+    // Without the fallback the call's header stays plain JSON (an undefined is not).
+    return fallback === undefined ? this.call("get", key) : this.call("get", key, fallback);
   }
   has(key: K): Promise<boolean> {
     return this.call("has", key);
@@ -87,7 +88,7 @@ export class DictProxy<K = unknown, V = unknown> extends Proxy {
   }
   /** Removes and returns the value; rejects `KeyError` when absent and no fallback is given. */
   pop(key: K, ...fallback: [V?]): Promise<V> {
-    return this.call("pop", key, fallback[0], fallback.length > 0);
+    return fallback.length > 0 ? this.call("pop", key, fallback[0], true) : this.call("pop", key);
   }
   setdefault(key: K, fallback: V): Promise<V> {
     return this.call("setdefault", key, fallback);
