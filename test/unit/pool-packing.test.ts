@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as v8 from "node:v8";
-import { packNumbers } from "../../src/runtime/pool/messages";
+import { ResultList, packNumbers } from "../../src/runtime/pool/messages";
 
 const range = (n: number, at = 0): number[] => Array.from({ length: n }, (_, i) => at + i);
 
@@ -57,4 +57,31 @@ test("packing: a range of a list, without copying the list first", () => {
   assert.ok(packed instanceof Int32Array);
   assert.deepEqual([...packed], range(100, 200));
   assert.equal(packNumbers(values, 990, 1000), null, "ten items are too few");
+});
+
+/** Results collected one by one, as a worker does. */
+function collected(values: unknown[]): ReturnType<ResultList["values"]> {
+  const list = new ResultList(values.length);
+  for (const value of values) list.add(value);
+  return list.values();
+}
+
+test("results: whole numbers fill an Int32Array; a fraction widens it to Float64Array, keeping the rest", () => {
+  const ints = collected(range(100));
+  assert.ok(ints instanceof Int32Array);
+  assert.deepEqual([...ints], range(100));
+  const widened = collected([...range(50), 0.5, ...range(49), -0]);
+  assert.ok(widened instanceof Float64Array);
+  assert.deepEqual([...widened].slice(0, 52), [...range(50), 0.5, 0]);
+  assert.ok(Object.is(widened[100], -0), "-0 kept");
+});
+
+test("results: the first value that is not a number turns them into a plain list, in order", () => {
+  const fromInts = collected([...range(70), "x", 1]);
+  assert.ok(Array.isArray(fromInts));
+  assert.deepEqual(fromInts, [...range(70), "x", 1]);
+  const fromFloats = collected([...range(70), 1.5, null, { a: 1 }]);
+  assert.deepEqual(fromFloats, [...range(70), 1.5, null, { a: 1 }]);
+  assert.deepEqual(collected([1, 2, 3]), [1, 2, 3], "a short list stays a list");
+  assert.ok(Array.isArray(collected([1, 2, 3])));
 });

@@ -22,10 +22,67 @@ export function packNumbers(values: unknown[], start = 0, end = values.length): 
   for (let i = 0; i < length; i++) {
     const value = values[start + i];
     if (typeof value !== "number") return null;
-    if ((value | 0) !== value || Object.is(value, -0)) return packFloats(values, start, end);
+    if (!isInt32(value)) return packFloats(values, start, end);
     ints[i] = value;
   }
   return ints;
+}
+
+/** Whether `value` fits an `Int32Array` exactly (-0 does not: it would come back as 0). */
+function isInt32(value: number): boolean {
+  return (value | 0) === value && !(value === 0 && 1 / value < 0);
+}
+
+/**
+ * A task's results, collected in the form they travel in: numbers go straight into a typed
+ * array (no list to grow, then copy, then leave to the garbage collector), and the first
+ * value that does not fit moves what came before into a wider array or a plain list.
+ */
+export class ResultList {
+  private ints: Int32Array | null = null;
+  private floats: Float64Array | null = null;
+  private list: unknown[] | null = null;
+  private count = 0;
+
+  constructor(private readonly length: number) {
+    if (length >= PACK_MIN) this.ints = new Int32Array(length);
+    else this.list = [];
+  }
+
+  add(value: unknown): void {
+    const at = this.count++;
+    if (this.ints !== null) {
+      if (typeof value === "number" && isInt32(value)) {
+        this.ints[at] = value;
+        return;
+      }
+      const before = this.ints.subarray(0, at);
+      this.ints = null;
+      if (typeof value === "number") {
+        this.floats = new Float64Array(this.length);
+        this.floats.set(before);
+        this.floats[at] = value;
+      } else {
+        this.list = Array.from(before);
+        this.list.push(value);
+      }
+      return;
+    }
+    if (this.floats !== null) {
+      if (typeof value === "number") {
+        this.floats[at] = value;
+        return;
+      }
+      this.list = Array.from(this.floats.subarray(0, at));
+      this.floats = null;
+    }
+    this.list!.push(value);
+  }
+
+  /** The results so far, as they travel. */
+  values(): Values {
+    return this.ints ?? this.floats ?? this.list!;
+  }
 }
 
 function packFloats(values: unknown[], start: number, end: number): Float64Array | null {

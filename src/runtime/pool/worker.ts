@@ -12,7 +12,7 @@ import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
 import { DirectLine } from "./direct";
-import { packNumbers, type ResultMessage, type TaskMessage } from "./messages";
+import { ResultList, type ResultMessage, type TaskMessage } from "./messages";
 
 export interface WorkerSettings {
   pool: string;
@@ -105,20 +105,20 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
         fn = resolveReference(message.fn);
         functions.set(key, fn);
       }
-      const values: unknown[] = [];
       const { calls, spread } = message;
+      const values = new ResultList(calls.length);
       for (let i = 0; i < calls.length; i++) {
         const value = spread ? fn(...(calls[i] as unknown[])) : fn(calls[i]);
         // Awaited only when it is a promise: a turn of the microtask queue per call would
         // cost more than a trivial task.
-        values.push(isThenable(value) ? await value : value);
+        values.add(isThenable(value) ? await value : value);
       }
       result = {
         task: message.task,
         worker: settings.worker,
         duration: 0,
         ok: true,
-        values: packNumbers(values) ?? values,
+        values: values.values(),
       };
     } catch (error) {
       result = {
