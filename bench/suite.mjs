@@ -84,6 +84,9 @@ function node(file, args) {
 /** A round-trip program's figures, read as the "latency" of a handoff section. */
 const ROUND_TRIP_ALIAS = { medianLatencyUs: "medianRoundTripUs", meanLatencyUs: "roundTripUs" };
 
+/** Bare round trips per second, read as the calls per second of a manager section. */
+const ROUND_TRIPS_AS_CALLS = { setPerSec: "roundTripsPerSec", getPerSec: "roundTripsPerSec" };
+
 /** The two procscope rows of a section: tracing on and off. */
 function procscopeCases(id, file, args, { cli, tracePath }) {
   return [
@@ -590,7 +593,10 @@ export function buildSuite(quick, procscopeRun) {
         "`await d.get(i)`, on a `manager.dict()`, one call after another (Python: " +
         `${n.pythonManagerOps.toLocaleString("en")} \`d[i] = i\`, then \`d[i]\`, on ` +
         `\`Manager().dict()\`), after ${n.warmUp.toLocaleString("en")} warm-up sets and as ` +
-        "many gets of other keys; each phase timed in the child.",
+        "many gets of other keys; each phase timed in the child. A call is one round trip " +
+        "between two processes, so the two reference rows give the ceiling of each " +
+        "language on this machine: bare round trips over a Unix socket, as calls per second " +
+        `(${n.pythonHandoff.toLocaleString("en")}, after the same warm-up).`,
       cases: [
         ...procscopeCases(
           "manager-dict",
@@ -604,10 +610,34 @@ export function buildSuite(quick, procscopeRun) {
           short: "Python",
           ...python("manager.py", [s(n.pythonManagerOps), s(n.warmUp)]),
         },
+        {
+          id: "manager-dict:socket",
+          label: "reference: raw Unix socket round trips, Node ↔ Node",
+          short: "raw Node round trips",
+          ...node("unix-pingpong.mjs", [s(n.pythonHandoff), s(n.warmUp)]),
+          alias: ROUND_TRIPS_AS_CALLS,
+        },
+        {
+          id: "manager-dict:python-socket",
+          label: "reference: raw Unix socket round trips, Python ↔ Python",
+          short: "raw Python round trips",
+          ...python("socket_pingpong.py", [s(n.pythonHandoff), s(n.warmUp)]),
+          alias: ROUND_TRIPS_AS_CALLS,
+        },
       ],
       metrics: [
-        { key: "setPerSec", name: "set", unit: "ops/s", compare: ["manager-dict:python"] },
-        { key: "getPerSec", name: "get", unit: "ops/s", compare: ["manager-dict:python"] },
+        {
+          key: "setPerSec",
+          name: "set",
+          unit: "ops/s",
+          compare: ["manager-dict:python", "manager-dict:socket"],
+        },
+        {
+          key: "getPerSec",
+          name: "get",
+          unit: "ops/s",
+          compare: ["manager-dict:python", "manager-dict:socket"],
+        },
       ],
     },
   ];

@@ -81,5 +81,6 @@ if (role === "child") {
     seconds,
     roundTripUs: (seconds / count) * 1e6,
     medianRoundTripUs: median(roundTrips),
+    roundTripsPerSec: count / seconds,
   });
 }
