@@ -333,3 +333,17 @@ test("a worker's line garbled by its task: the worker is ended, that task fails,
   assert.equal(workerSpawns(run).length, 2, "a new worker took the ended one's place");
   await assertNothingLeft(run);
 });
+
+test("a worker dies while a program its task started holds its line: the task still fails at once", async () => {
+  const run = await succeeded(scenario("worker-leaves-child"));
+  const failed = result<Thrown>(run, "failed");
+  assert.equal(failed.name, "ProcessError", JSON.stringify(failed));
+  assert.equal(failed.signal, "SIGKILL");
+  const grandchild = result<{ holdsLine: boolean; alive: boolean }>(run, "grandchild");
+  assert.ok(grandchild.alive, "the program the task started outlived the worker");
+  // The worker's end of the line stayed open in it: the pool did not wait for it to close.
+  assert.ok(grandchild.holdsLine, "the started program was not handed fd 3");
+  assert.ok(result<number>(run, "failed-ms") < DEATH_NOTICED_MS);
+  assert.deepEqual(result(run, "after"), [0, 1, 4, 9]);
+  await assertNothingLeft(run);
+});

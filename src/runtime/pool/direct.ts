@@ -71,6 +71,11 @@ export class DirectLine {
     if (context.tracing) recordReceive(this.inSite, item, started);
   }
 
+  /** Closes this end now; nothing more is sent or received. */
+  close(): void {
+    this.link.fail(new Error("the line was closed"));
+  }
+
   /** Keeps this process alive while `on` (something is expected from the other end). */
   keepAlive(on: boolean): void {
     this.link.keepAlive(on);

@@ -37,6 +37,12 @@ const QUEUED_WORK_NS = 5_000_000;
  * task waiting for a lock this process holds while it awaits the task) is found.
  */
 const QUIET_CHECK_MS = 100;
+/**
+ * How long after a worker's exit its line may stay open. What it wrote before it died is
+ * read at once; the line stays open past that only when something else holds the worker's
+ * end (a program its task started inherits fd 3), and the pool must not wait for that.
+ */
+const LINE_CLOSE_GRACE_MS = 250;
 
 export interface PoolOptions {
   initializer?: (...args: never[]) => unknown;
@@ -396,7 +402,10 @@ export class Pool {
     // The line closes after the last result the worker sent has been read: only then is it
     // known which of its tasks it never finished.
     this.exits.push(
-      Promise.all([process.whenExited(), line.closed]).then(() => this.workerExited(slot)),
+      process
+        .whenExited()
+        .then(() => Promise.race([line.closed, delay(LINE_CLOSE_GRACE_MS)]))
+        .then(() => this.workerExited(slot)),
     );
   }
 
@@ -521,6 +530,7 @@ export class Pool {
   /** The worker has exited and its line is closed: every result it sent has been handled. */
   private workerExited(worker: WorkerSlot): void {
     worker.line.keepAlive(false);
+    worker.line.close();
     this.workers.delete(worker);
     if (this.state === "terminate") return;
     const code = worker.process.exitCode ?? 0;
@@ -602,6 +612,11 @@ function concatenate(chunks: Values[]): unknown[] {
     }
   }
   return values;
+}
+
+/** Resolves after `ms`, without keeping the process alive for it. */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function signalName(number: number): string {
