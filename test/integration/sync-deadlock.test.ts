@@ -51,13 +51,13 @@ interface DeadlockRun {
 
 let count = 0;
 
-/**
- * Runs a deadlocking scenario. The fixture's root waits for a file before it ends the
- * stuck processes: the test creates it once the CLI has printed the deadlock.
- */
-async function runDeadlock(scenario: string, cliOptions: string[] = []): Promise<DeadlockRun> {
+/** Starts the fixture's `scenario` under the CLI, traced, with `cliOptions` and the program's `args`. */
+function startScenario(
+  scenario: string,
+  cliOptions: string[],
+  args: string[] = [],
+): { started: Started; tracePath: string } {
   const tracePath = scratch(`deadlock-${scenario}-${++count}.pstrace`);
-  const release = scratch(`release-${scenario}-${count}`);
   const started = startCli([
     "run",
     fixturePath(FIXTURE),
@@ -67,8 +67,18 @@ async function runDeadlock(scenario: string, cliOptions: string[] = []): Promise
     ...cliOptions,
     "--",
     scenario,
-    release,
+    ...args,
   ]);
+  return { started, tracePath };
+}
+
+/**
+ * Runs a deadlocking scenario. The fixture's root waits for a file before it ends the
+ * stuck processes: the test creates it once the CLI has printed the deadlock.
+ */
+async function runDeadlock(scenario: string, cliOptions: string[] = []): Promise<DeadlockRun> {
+  const release = scratch(`release-${scenario}-${count + 1}`);
+  const { started, tracePath } = startScenario(scenario, cliOptions, [release]);
   const stderr = stderrOf(started);
   let ended = false;
   void started.finished.then(() => (ended = true));
@@ -80,6 +90,23 @@ async function runDeadlock(scenario: string, cliOptions: string[] = []): Promise
     // The CLI has exited: give the hub's clean-up a moment, then see what is left.
     await waitFor(() => survivors(started.mark).length === 0, 5_000);
     return { run, printedWhileRunning, leftAfterExit: survivors(started.mark) };
+  } finally {
+    killMarked(started.mark);
+  }
+}
+
+/**
+ * Runs a scenario that ends by itself (or is ended by `--on-deadlock=kill`), traced, and
+ * hands the finished run to `check`; whatever of it is left is killed afterwards.
+ */
+async function runScenario(
+  scenario: string,
+  cliOptions: string[],
+  check: (run: FixtureRun, started: Started) => Promise<void> | void,
+): Promise<void> {
+  const { started, tracePath } = startScenario(scenario, cliOptions);
+  try {
+    await check(await collect(started, tracePath), started);
   } finally {
     killMarked(started.mark);
   }
@@ -267,18 +294,7 @@ test("untraced (--no-trace), a deadlock is still found, told and, with --on-dead
 });
 
 test("a cycle of timed acquires is not a deadlock: they time out by themselves", async () => {
-  const tracePath = scratch("deadlock-timed.pstrace");
-  const started = startCli([
-    "run",
-    fixturePath(FIXTURE),
-    "--trace",
-    tracePath,
-    "--no-summary",
-    "--",
-    "timed",
-  ]);
-  try {
-    const run = await collect(started, tracePath);
+  await runScenario("timed", [], async (run) => {
     assert.equal(run.code, 0, describeRun(run));
     assert.deepEqual(result(run, "timed-exits"), [0, 0]);
     assert.doesNotMatch(run.stderr, /DEADLOCK/);
@@ -290,25 +306,11 @@ test("a cycle of timed acquires is not a deadlock: they time out by themselves",
       (e) => e.loc?.startsWith(fixtureLine(FIXTURE, "deadlock-acquire")) === true,
     );
     assert.ok(timedOut.wait >= 1_900 * ms, `timed out after ${timedOut.wait} ns`);
-  } finally {
-    killMarked(started.mark);
-  }
+  });
 });
 
 test("a cycle through a pool task (its process holds the lock the task needs) is reported and ended", async () => {
-  const tracePath = scratch("deadlock-pool.pstrace");
-  const started = startCli([
-    "run",
-    fixturePath(FIXTURE),
-    "--trace",
-    tracePath,
-    "--no-summary",
-    "--on-deadlock=kill",
-    "--",
-    "pool",
-  ]);
-  try {
-    const run = await collect(started, tracePath);
+  await runScenario("pool", ["--on-deadlock=kill"], async (run, started) => {
     assert.equal(run.code, 3, describeRun(run));
     assert.deepEqual(resultsOf(run, "pool-result"), [], "the task never finished");
     const [deadlock] = eventsOf(run.events, "deadlock");
@@ -327,24 +329,11 @@ test("a cycle through a pool task (its process holds the lock the task needs) is
     assert.match(run.stderr, /DEADLOCK/);
     await waitFor(() => survivors(started.mark).length === 0, 5_000);
     assert.deepEqual(survivors(started.mark), [], "processes of the run outlived it");
-  } finally {
-    killMarked(started.mark);
-  }
+  });
 });
 
 test("no false deadlock while a pool's process awaits a long task", async () => {
-  const tracePath = scratch("deadlock-pool-progress.pstrace");
-  const started = startCli([
-    "run",
-    fixturePath(FIXTURE),
-    "--trace",
-    tracePath,
-    "--no-summary",
-    "--",
-    "pool-progress",
-  ]);
-  try {
-    const run = await collect(started, tracePath);
+  await runScenario("pool-progress", [], async (run) => {
     assert.equal(run.code, 0, describeRun(run));
     const [progress] = resultsOf<{ ok: boolean; ms: number }>(run, "progress");
     assert.equal(progress.ok, true);
@@ -355,24 +344,11 @@ test("no false deadlock while a pool's process awaits a long task", async () => 
       "a deadlock was reported for a task that ended",
     );
     assert.doesNotMatch(run.stderr, /DEADLOCK/);
-  } finally {
-    killMarked(started.mark);
-  }
+  });
 });
 
 test("no false deadlock on long waits that end (lock, chain, event, queue, barrier, condition)", async () => {
-  const tracePath = scratch("deadlock-progress.pstrace");
-  const started = startCli([
-    "run",
-    fixturePath(FIXTURE),
-    "--trace",
-    tracePath,
-    "--no-summary",
-    "--",
-    "progress",
-  ]);
-  try {
-    const run = await collect(started, tracePath);
+  await runScenario("progress", [], async (run) => {
     assert.equal(run.code, 0, describeRun(run));
     assert.deepEqual(result(run, "progress-exits"), [0, 0, 0, 0, 0, 0, 0]);
     const progress = resultsOf<{ label: string; ok: boolean; ms: number }>(run, "progress");
@@ -392,9 +368,7 @@ test("no false deadlock on long waits that end (lock, chain, event, queue, barri
     const reported = run.events.filter((e) => e.type === "deadlock");
     assert.deepEqual(reported, [], "a deadlock was reported for waits that ended");
     assert.doesNotMatch(run.stderr, /DEADLOCK/);
-  } finally {
-    killMarked(started.mark);
-  }
+  });
 });
 
 test(
