@@ -23,22 +23,35 @@ interface CallSiteLike {
  */
 const SHALLOW_FRAMES = 8;
 const DEEP_FRAMES = 32;
+/** Frames taken past a known entry point: the caller, or a runtime helper and its caller. */
+const NEAR_FRAMES = 3;
 
-function captureFrames(limit: number): CallSiteLike[] {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any function on the stack
+type StackFunction = Function;
+
+function captureFrames(limit: number, above: StackFunction = callerLocation): CallSiteLike[] {
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_error, frames) => frames;
   Error.stackTraceLimit = limit;
   const holder: { stack?: CallSiteLike[] } = {};
-  Error.captureStackTrace(holder, callerLocation);
+  Error.captureStackTrace(holder, above);
   const frames = holder.stack ?? [];
   Error.prepareStackTrace = previousPrepare;
   Error.stackTraceLimit = previousLimit;
   return frames;
 }
 
-/** The first frame outside the procscope runtime, mapped to the user's source. */
-export function callerLocation(): string | undefined {
+/**
+ * The first frame outside the procscope runtime, mapped to the user's source. `entry`, when
+ * given, is the public method the user called (on the stack now): V8 then collects only the
+ * few frames past it, which costs about half of a capture from here.
+ */
+export function callerLocation(entry?: StackFunction): string | undefined {
+  if (entry !== undefined) {
+    const found = userFrame(captureFrames(NEAR_FRAMES, entry));
+    if (found !== null) return found;
+  }
   const shallow = captureFrames(SHALLOW_FRAMES);
   const found = userFrame(shallow);
   if (found !== null || shallow.length < SHALLOW_FRAMES) return found ?? undefined;

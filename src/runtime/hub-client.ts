@@ -38,7 +38,7 @@ interface OpenBatch {
  */
 const MAX_BATCH_MESSAGES = 2048;
 const MAX_BATCH_BYTES = 256 * 1024;
-/** The longest a frame sent with `sendUnhurried` waits for another write to go with. */
+/** The longest a frame sent with `sendWhileUnanswered` waits for another write to go with. */
 const UNHURRIED_MS = 50;
 /** Flush synchronously once this much is waiting. */
 const FLUSH_BYTES = 1 << 20;
@@ -202,15 +202,12 @@ export class HubClient {
   }
 
   /**
-   * Queues a frame that is not worth a write of its own: it leaves with the next write, or
-   * within `UNHURRIED_MS` when nothing else is written.
+   * Queues a frame about request `req` that matters only while it waits for its answer and
+   * is not worth a write of its own: it leaves with the next write, or within `UNHURRIED_MS`
+   * when nothing else is written, and not at all if the answer came first.
    */
-  sendUnhurried(header: FrameHeader): void {
-    this.sealBatch();
-    for (const chunk of encodeFrame(header)) {
-      this.queued.push(chunk);
-      this.queuedBytes += chunk.length;
-    }
+  sendWhileUnanswered(req: number, header: FrameHeader): void {
+    this.whileUnanswered.push({ req, header });
     if (this.unhurriedTimer === null) {
       this.unhurriedTimer = setTimeout(() => {
         this.unhurriedTimer = null;
@@ -219,6 +216,7 @@ export class HubClient {
     }
   }
 
+  private readonly whileUnanswered: Array<{ req: number; header: FrameHeader }> = [];
   private unhurriedTimer: NodeJS.Timeout | null = null;
 
   /** Sends a request and resolves with its reply. */
@@ -348,6 +346,12 @@ export class HubClient {
   flush(): void {
     this.flushScheduled = false;
     this.sealBatch();
+    if (this.whileUnanswered.length > 0) {
+      for (const { req, header } of this.whileUnanswered) {
+        if (this.replies.has(req)) this.enqueueQuietly(encodeFrame(header));
+      }
+      this.whileUnanswered.length = 0;
+    }
     for (const hook of this.beforeFlush) hook();
     const socket = this.socket;
     if (!socket || this.closed || this.queued.length === 0) return;
@@ -388,6 +392,14 @@ export class HubClient {
     if (batch.count === 0) return;
     const body = batch.serializer.releaseBuffer();
     this.enqueue(encodeFrame({ type: "put", obj: batch.obj, count: batch.count }, body));
+  }
+
+  /** Queues without scheduling a write (the caller is writing). */
+  private enqueueQuietly(chunks: Buffer[]): void {
+    for (const chunk of chunks) {
+      this.queued.push(chunk);
+      this.queuedBytes += chunk.length;
+    }
   }
 
   private enqueue(chunks: Buffer[]): void {

@@ -13,6 +13,8 @@ import type { HubClient } from "./hub-client";
 import { now } from "./clock";
 import {
   PACKED_ACQUIRED,
+  PACKED_LOCK_GRANTED,
+  PACKED_LOCK_REQUEST,
   PACKED_MANAGER_CALL,
   PACKED_POOL_DONE,
   PACKED_POOL_START,
@@ -118,6 +120,39 @@ export class Recorder {
       this.objectIndex(site),
       duration,
     );
+    this.schedule();
+  }
+
+  /** A blocking acquire sent to the hub, and where: a packed record. */
+  packLockRequest(site: TraceSite, t: number, loc: string | undefined): void {
+    if (!this.room()) return;
+    this.packed.push(
+      PACKED_LOCK_REQUEST,
+      t,
+      this.objectIndex(site),
+      loc === undefined ? -1 : this.stringIndex(loc),
+    );
+    this.schedule();
+  }
+
+  /** The hub's grant of a blocking acquire: a packed record. */
+  packLockGranted(
+    site: TraceSite,
+    t: number,
+    wait: number,
+    heldBy: readonly number[],
+    loc: string | undefined,
+  ): void {
+    if (!this.room()) return;
+    this.packed.push(
+      PACKED_LOCK_GRANTED,
+      t,
+      this.objectIndex(site),
+      wait,
+      loc === undefined ? -1 : this.stringIndex(loc),
+      heldBy.length,
+    );
+    for (const p of heldBy) this.packed.push(p);
     this.schedule();
   }
 

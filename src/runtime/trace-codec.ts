@@ -8,6 +8,7 @@ import * as v8 from "node:v8";
 import type {
   LockAcquiredEvent,
   LockReleasedEvent,
+  LockRequestEvent,
   ManagerCallEvent,
   MessageReceiveEvent,
   MessageSendEvent,
@@ -46,6 +47,13 @@ export const PACKED_POOL_DONE = 7;
  * a proxy call answered (`t` is when the answer came).
  */
 export const PACKED_MANAGER_CALL = 8;
+/** `[PACKED_LOCK_REQUEST, t, objectIndex, locIndex (-1: none)]`: a blocking acquire asked the hub. */
+export const PACKED_LOCK_REQUEST = 9;
+/**
+ * `[PACKED_LOCK_GRANTED, t, objectIndex, wait, locIndex (-1: none), n, heldBy₁ … heldByₙ]`:
+ * the hub granted it, after the n processes that held the lock meanwhile.
+ */
+export const PACKED_LOCK_GRANTED = 10;
 
 /**
  * What a trace frame's header says its batch stands for: the events in it, and the events
@@ -180,6 +188,31 @@ export function expandPacked(batch: TraceBatch, events: TraceEvent[]): TraceEven
       };
       events.push(call);
       i += 7;
+    } else if (kind === PACKED_LOCK_REQUEST) {
+      const loc = packed[i + 3];
+      const request: LockRequestEvent = {
+        type: "lock.request",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        ...(loc >= 0 ? { loc: objects[loc] } : {}),
+      };
+      events.push(request);
+      i += 4;
+    } else if (kind === PACKED_LOCK_GRANTED) {
+      const loc = packed[i + 4];
+      const held = packed[i + 5];
+      const granted: LockAcquiredEvent = {
+        type: "lock.acquired",
+        t: packed[i + 1],
+        p,
+        obj: objects[packed[i + 2]],
+        wait: packed[i + 3],
+        heldBy: packed.slice(i + 6, i + 6 + held),
+        ...(loc >= 0 ? { loc: objects[loc] } : {}),
+      };
+      events.push(granted);
+      i += 6 + held;
     } else {
       throw new Error(`corrupt trace batch: unknown packed record kind ${kind}`);
     }

@@ -3,6 +3,8 @@ import * as assert from "node:assert/strict";
 import * as v8 from "node:v8";
 import {
   PACKED_ACQUIRED,
+  PACKED_LOCK_GRANTED,
+  PACKED_LOCK_REQUEST,
   PACKED_MANAGER_CALL,
   PACKED_POOL_DONE,
   PACKED_POOL_START,
@@ -19,7 +21,16 @@ import {
 const batch: TraceBatch = {
   p: 3,
   events: [{ type: "trace.dropped", t: 1, p: 3, count: 2 }],
-  objects: ["Queue1", "Pool1", "/work/tasks.ts#square", "Lock1", "Dict1", "dict.set", "hello"],
+  objects: [
+    "Queue1",
+    "Pool1",
+    "/work/tasks.ts#square",
+    "Lock1",
+    "Dict1",
+    "dict.set",
+    "hello",
+    "/work/app.ts:7:9",
+  ],
   // One record per line: kind, t, object index, then the kind's own fields.
   // prettier-ignore
   packed: [
@@ -32,6 +43,10 @@ const batch: TraceBatch = {
     PACKED_POOL_DONE, 16, 1, 5, 800,
     PACKED_MANAGER_CALL, 17, 4, 2, 5, 30000, 1,
     PACKED_MANAGER_CALL, 18, -1, 2, 6, 9000, 0,
+    PACKED_LOCK_REQUEST, 19, 3, 7,
+    PACKED_LOCK_GRANTED, 20, 3, 1500, 7, 2, 4, 5,
+    PACKED_LOCK_REQUEST, 21, 3, -1,
+    PACKED_LOCK_GRANTED, 22, 3, 0, -1, 0,
   ],
 };
 
@@ -65,6 +80,18 @@ test("packed records expand to the events they stand for, in order, after the ba
       ok: true,
     },
     { type: "manager.call", t: 18, p: 3, server: 2, method: "hello", duration: 9000, ok: false },
+    { type: "lock.request", t: 19, p: 3, obj: "Lock1", loc: "/work/app.ts:7:9" },
+    {
+      type: "lock.acquired",
+      t: 20,
+      p: 3,
+      obj: "Lock1",
+      wait: 1500,
+      heldBy: [4, 5],
+      loc: "/work/app.ts:7:9",
+    },
+    { type: "lock.request", t: 21, p: 3, obj: "Lock1" },
+    { type: "lock.acquired", t: 22, p: 3, obj: "Lock1", wait: 0, heldBy: [] },
   ]);
 });
 
@@ -72,7 +99,7 @@ test("a lazy decode keeps packed records packed until they are expanded", () => 
   const { events, packed } = decodeTraceBatchLazily(v8.serialize(batch));
   assert.equal(events.length, 1);
   assert.ok(packed);
-  assert.equal(expandPacked(packed, []).length, 9);
+  assert.equal(expandPacked(packed, []).length, 13);
 });
 
 test("an unknown packed record kind is refused, not misread", () => {

@@ -21,7 +21,6 @@ import type { HubClient } from "../hub-client";
 import type {
   LockAcquiredEvent,
   LockReleasedEvent,
-  LockRequestEvent,
   LockTimeoutEvent,
   ObjectKind,
   WarningEvent,
@@ -233,16 +232,18 @@ export abstract class Permits {
       },
       options.timeout,
       block,
+      this.acquire,
     );
-    record<LockRequestEvent>({ type: "lock.request", t: started, obj: this.id, loc });
+    if (context.tracing) context.recorder.packLockRequest(this.site, started, loc);
     const reply = await pending;
-    const wait = context.now() - started;
+    const granted = context.now();
+    const wait = granted - started;
     const heldBy = (reply.header.heldBy as number[] | undefined) ?? [];
     if (!reply.header.granted) {
       record<LockTimeoutEvent>({ type: "lock.timeout", obj: this.id, wait, heldBy, loc });
       return false;
     }
-    this.heldSince.push(context.now());
+    this.heldSince.push(granted);
     if (reply.header.biased) {
       this.biased = true;
       this.reportedHeld = true;
@@ -251,7 +252,7 @@ export abstract class Permits {
     } else {
       revokedEarly.delete(this.id);
     }
-    record<LockAcquiredEvent>({ type: "lock.acquired", obj: this.id, wait, heldBy, loc });
+    if (context.tracing) context.recorder.packLockGranted(this.site, granted, wait, heldBy, loc);
     if (reply.header.holderDied) {
       record<WarningEvent>({
         type: "warning",

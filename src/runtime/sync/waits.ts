@@ -12,19 +12,21 @@ import type { SyncSignalEvent, SyncWaitEvent } from "../../protocol/trace";
  * release, a set): the process that wakes is not kept waiting by the capture, which costs
  * microseconds. The call site then follows the request unhurried, for the one reader that
  * needs it in the server: a deadlock report naming the line of each stuck call, which only
- * an untimed wait can be part of.
+ * an untimed wait can be part of; a call answered before this process writes again never
+ * sends it.
  */
 export function requestThenLocate(
   link: HubClient,
   header: { type: string; obj: string; [key: string]: unknown },
   timeout: number | undefined,
   canBlockForever: boolean,
+  entry?: Parameters<typeof callerLocation>[0],
 ): { reply: Promise<Reply>; loc: string | undefined } {
   const req = link.peekRequestNumber();
   const reply = requestWithTimeout(link, header, null, timeout);
-  const loc = context.tracing ? callerLocation() : undefined;
+  const loc = context.tracing ? callerLocation(entry) : undefined;
   if (loc !== undefined && canBlockForever && timeout === undefined) {
-    link.sendUnhurried({ type: "wait-loc", obj: header.obj, target: req, loc });
+    link.sendWhileUnanswered(req, { type: "wait-loc", obj: header.obj, target: req, loc });
   }
   return { reply, loc };
 }
@@ -59,7 +61,7 @@ export function recordSignal(
 ): void {
   record<SyncSignalEvent>({
     type: "sync.signal",
-    t,
+    ...(t === undefined ? {} : { t }),
     obj,
     op,
     count,
