@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as v8 from "node:v8";
-import { ResultList, packNumbers } from "../../src/runtime/pool/messages";
+import { PackingList, packNumbers } from "../../src/runtime/pool/messages";
 
 const range = (n: number, at = 0): number[] => Array.from({ length: n }, (_, i) => at + i);
 
@@ -60,8 +60,8 @@ test("packing: a range of a list, without copying the list first", () => {
 });
 
 /** Results collected one by one, as a worker does. */
-function collected(values: unknown[]): ReturnType<ResultList["values"]> {
-  const list = new ResultList(values.length);
+function collected(values: unknown[]): ReturnType<PackingList["values"]> {
+  const list = new PackingList(values.length);
   for (const value of values) list.add(value);
   return list.values();
 }

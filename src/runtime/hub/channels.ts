@@ -9,6 +9,7 @@
 import * as v8 from "node:v8";
 import type { Peer } from "./peer";
 import { Lease } from "./lease";
+import { obtain } from "./sync-objects";
 import type { Actor, BlockedWait } from "./deadlock";
 
 export interface Segment {
@@ -255,7 +256,7 @@ export class Channel {
       const taken = lone
         ? this.takeUpTo(Math.max(demand.max, this.loneBatch(demand.peer)))
         : this.takeOne();
-      const lease = obtainLease(this.leased, demand.peer);
+      const lease = obtain(this.leased, demand.peer, () => new Lease());
       let count = 0;
       for (const segment of taken) {
         lease.add(segment);
@@ -334,15 +335,6 @@ export class Channel {
   private releaseJoiners(): void {
     for (const joiner of this.joiners.splice(0)) joiner.peer.reply(joiner.req, { ok: true });
   }
-}
-
-function obtainLease(leases: Map<Peer, Lease>, peer: Peer): Lease {
-  let lease = leases.get(peer);
-  if (!lease) {
-    lease = new Lease();
-    leases.set(peer, lease);
-  }
-  return lease;
 }
 
 /**

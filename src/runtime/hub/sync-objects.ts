@@ -14,12 +14,12 @@ export interface SyncWarnings {
   misuse(peer: Peer, obj: string, message: string): void;
 }
 
-/** The object under `id`, created by `make` on first mention. */
-export function obtain<T>(map: Map<string, T>, id: string, make: () => T): T {
-  let found = map.get(id);
+/** The entry under `key` (an object's id, a peer), created by `make` on first mention. */
+export function obtain<K, T>(map: Map<K, T>, key: K, make: () => T): T {
+  let found = map.get(key);
   if (found === undefined) {
     found = make();
-    map.set(id, found);
+    map.set(key, found);
   }
   return found;
 }

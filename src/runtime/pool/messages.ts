@@ -1,4 +1,4 @@
-/** What a pool and its workers say to each other, over one inbox per worker and one result queue. */
+/** What a pool and its workers say to each other, down and up each worker's line (direct.ts). */
 import type { FunctionRef } from "../functions";
 
 /**
@@ -14,31 +14,18 @@ export type Values = unknown[] | Packed;
 /** Shorter lists gain nothing from packing. */
 const PACK_MIN = 64;
 
-/** `values[start, end)` packed, or null when it is short or holds anything but numbers. */
-export function packNumbers(values: unknown[], start = 0, end = values.length): Packed | null {
-  const length = end - start;
-  if (length < PACK_MIN) return null;
-  const ints = new Int32Array(length);
-  for (let i = 0; i < length; i++) {
-    const value = values[start + i];
-    if (typeof value !== "number") return null;
-    if (!isInt32(value)) return packFloats(values, start, end);
-    ints[i] = value;
-  }
-  return ints;
-}
-
 /** Whether `value` fits an `Int32Array` exactly (-0 does not: it would come back as 0). */
 function isInt32(value: number): boolean {
   return (value | 0) === value && !(value === 0 && 1 / value < 0);
 }
 
 /**
- * A task's results, collected in the form they travel in: numbers go straight into a typed
- * array (no list to grow, then copy, then leave to the garbage collector), and the first
- * value that does not fit moves what came before into a wider array or a plain list.
+ * A list collected in the form it travels in (a task's results, a chunk's arguments):
+ * numbers go straight into a typed array (no list to grow, then copy, then leave to the
+ * garbage collector), and the first value that does not fit moves what came before into a
+ * wider array or a plain list.
  */
-export class ResultList {
+export class PackingList {
   private ints: Int32Array | null = null;
   private floats: Float64Array | null = null;
   private list: unknown[] | null = null;
@@ -85,14 +72,16 @@ export class ResultList {
   }
 }
 
-function packFloats(values: unknown[], start: number, end: number): Float64Array | null {
-  const floats = new Float64Array(end - start);
+/** `values[start, end)` packed, or null when it is short or holds anything but numbers. */
+export function packNumbers(values: unknown[], start = 0, end = values.length): Packed | null {
+  if (end - start < PACK_MIN) return null;
+  const packed = new PackingList(end - start);
   for (let i = start; i < end; i++) {
     const value = values[i];
     if (typeof value !== "number") return null;
-    floats[i - start] = value;
+    packed.add(value);
   }
-  return floats;
+  return packed.values() as Packed;
 }
 
 export interface TaskMessage {
@@ -114,5 +103,5 @@ export type ResultMessage =
   | { task: number; worker: number; duration: number; ok: true; values: Values }
   | { task: number; worker: number; duration: number; ok: false; error: ErrorData };
 
-/** Sent to a worker's inbox to make it finish (after `close()`, or to retire it). */
+/** Sent down a worker's line to make it finish (after `close()`, or to retire it). */
 export const STOP = null;

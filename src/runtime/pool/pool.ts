@@ -370,7 +370,7 @@ export class Pool {
     const number = ++poolWorkerCounter;
     const name = `PoolWorker-${number}`;
     const tasks = ownedBy(this.id, `tasks of ${name}`, () => createTracedOnly("queue"));
-    const process = new Process({
+    const child = new Process({
       target: poolWorker,
       args: [{ ...this.settings, worker: number, tasks }],
       name,
@@ -378,22 +378,22 @@ export class Pool {
       role: "pool-worker",
       direct: true,
     });
-    process.start();
+    child.start();
     const line = new DirectLine(
-      process.directSocket!,
+      child.directSocket!,
       `pool worker ${name}`,
       { out: tasks, in: this.settings.results },
       (items) => this.onResults(slot, items),
       (reason) => {
         // Nothing more can be read from it: end it, and its running task fails as if it died.
-        globalThis.process.stderr.write(`procscope: ${reason}; ending ${name}\n`);
+        process.stderr.write(`procscope: ${reason}; ending ${name}\n`);
         slot.endedBecause = reason;
         slot.process.kill();
       },
     );
     const slot: WorkerSlot = {
       number,
-      process: process as unknown as Process,
+      process: child as unknown as Process,
       line,
       outstanding: [],
       stopping: false,
@@ -402,7 +402,7 @@ export class Pool {
     // The line closes after the last result the worker sent has been read: only then is it
     // known which of its tasks it never finished.
     this.exits.push(
-      process
+      child
         .whenExited()
         .then(() => Promise.race([line.closed, delay(LINE_CLOSE_GRACE_MS)]))
         .then(() => this.workerExited(slot)),

@@ -12,7 +12,7 @@ import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
 import { DirectLine } from "./direct";
-import { ResultList, type ResultMessage, type TaskMessage } from "./messages";
+import { PackingList, type ResultMessage, type TaskMessage } from "./messages";
 
 export interface WorkerSettings {
   pool: string;
@@ -72,6 +72,9 @@ class Inbox {
   }
 }
 
+/** How a result that cannot be sent is named in the error that says so. */
+const RESULT = "the result of a pool task";
+
 export function errorData(error: unknown): { name: string; message: string; stack?: string } {
   if (error instanceof Error)
     return { name: error.name, message: error.message, stack: error.stack };
@@ -106,7 +109,7 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
         functions.set(key, fn);
       }
       const { calls, spread } = message;
-      const values = new ResultList(calls.length);
+      const values = new PackingList(calls.length);
       for (let i = 0; i < calls.length; i++) {
         const value = spread ? fn(...(calls[i] as unknown[])) : fn(calls[i]);
         // Awaited only when it is a promise: a turn of the microtask queue per call would
@@ -146,7 +149,7 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
       });
     }
     try {
-      inbox.line.send(result, "the result of a pool task");
+      inbox.line.send(result, RESULT);
     } catch (error) {
       // The value cannot cross back (a function in the result, say): report that instead.
       inbox.line.send(
@@ -157,7 +160,7 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
           ok: false,
           error: errorData(error),
         } satisfies ResultMessage,
-        "the result of a pool task",
+        RESULT,
       );
     }
     // Hand the result to the OS now: if the next task kills this process, this one still
