@@ -8,10 +8,18 @@ import * as path from "node:path";
 import * as esbuild from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
+const ALL_TIERS = ["static", "unit", "integration", "faults", "webview", "e2e"];
 const requested = process.argv.slice(2);
-const tiers =
-  requested.length > 0 ? requested : ["static", "unit", "integration", "faults", "webview", "e2e"];
+const unknown = requested.filter((tier) => !ALL_TIERS.includes(tier));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown tier ${unknown.join(", ")} (tiers: ${ALL_TIERS.join(", ")})\n`);
+  process.exit(2);
+}
+const tiers = requested.length > 0 ? requested : ALL_TIERS;
+const onlyFiles = process.env.PROCSCOPE_TEST_FILE;
 let failed = false;
+/** Whether any test file was run (a filter that matches none must not pass). */
+let ranTests = false;
 
 function run(title, command, args, options = {}) {
   process.stdout.write(`\n== ${title}\n`);
@@ -28,7 +36,7 @@ function testFiles(dir) {
   return fs
     .readdirSync(full)
     .filter((name) => name.endsWith(".test.ts"))
-    .filter((name) => name.includes(process.env.PROCSCOPE_TEST_FILE ?? ""))
+    .filter((name) => name.includes(onlyFiles ?? ""))
     .map((name) => path.join(full, name));
 }
 
@@ -72,10 +80,11 @@ if (tiers.includes("static")) {
   run("format", process.execPath, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
 }
 // e2e: the packaged extension in real VS Code (code-server) driven through Chromium.
-for (const tier of ["unit", "integration", "faults", "webview", "e2e"]) {
+for (const tier of ALL_TIERS.filter((each) => each !== "static")) {
   if (!tiers.includes(tier)) continue;
   const built = await buildTests(tier);
   if (built.length === 0) continue;
+  ranTests = true;
   // Integration and fault tests start real processes, webview and e2e tests a browser: one
   // file at a time on a 2-core machine.
   const concurrency = tier === "unit" ? [] : ["--test-concurrency=1"];
@@ -85,6 +94,13 @@ for (const tier of ["unit", "integration", "faults", "webview", "e2e"]) {
     ...concurrency,
     ...built,
   ]);
+}
+if (onlyFiles !== undefined && !ranTests) {
+  const searched = tiers.filter((tier) => tier !== "static").join(", ");
+  process.stdout.write(
+    `\nPROCSCOPE_TEST_FILE=${onlyFiles} matched no *.test.ts in test/{${searched}}\n`,
+  );
+  failed = true;
 }
 process.stdout.write(failed ? "\nSome checks FAILED\n" : "\nAll checks passed\n");
 process.exit(failed ? 1 : 0);
