@@ -52,10 +52,10 @@ export function button(
   return node;
 }
 
-/** 199986 → "199,986": counts read at a glance. */
 /** One formatter for every count: `toLocaleString` builds a new one per call. */
 const counts = new Intl.NumberFormat("en-US");
 
+/** 199986 → "199,986": counts read at a glance. */
 export function formatCount(count: number): string {
   return counts.format(count);
 }

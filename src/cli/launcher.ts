@@ -63,7 +63,7 @@ const HUB_MAX_WAIT_MS = 120_000;
  * a thousand processes are all gone within 2 s of Stop (the kernel takes about half a
  * second more to tear down that many Node processes on two cores).
  */
-export const STOP_GRACE_MS = 500;
+const STOP_GRACE_MS = 500;
 
 /**
  * Which processes of the run started and which ended, so that those still running when
@@ -241,6 +241,7 @@ export class Launch {
    * again kills at once.
    */
   stop(signal: "SIGINT" | "SIGTERM" = "SIGTERM"): void {
+    // A run already over has nothing to stop, and a grace timer would keep this process alive.
     if (this.groupEnded) return;
     if (this.stopTimer) {
       this.signal("SIGKILL");

@@ -63,7 +63,7 @@ export async function runProgram(options: RunOptions): Promise<number> {
         });
         // Line by line: names in it come from the program and must not drive the terminal.
         process.stderr.write(`\nprocscope: ${printableLines(told)}\n`);
-        if (!options.trace) {
+        if (!options.trace && !deadlocked) {
           process.stderr.write("procscope: (run with tracing for object names and source lines)\n");
         }
         if (options.onDeadlock === "kill" && !deadlocked) {

@@ -363,7 +363,11 @@ export class RunModel {
     }
   }
 
-  /** What follows from a runtime warning, when the runtime's own words would mislead. */
+  /**
+   * What follows from a runtime warning, when the runtime's own words would mislead. Pool
+   * task queues went through the hub in traces recorded before pools had their own lines to
+   * their workers; such traces (format version 1 still) can carry this warning.
+   */
   private consequence(warning: Extract<TraceEvent, { type: "warning" }>): string {
     if (warning.code === "message-lost" && warning.obj && this.poolTaskQueues.has(warning.obj)) {
       return "; these are pool tasks: the pool fails the one its worker was running and hands the rest to another worker";

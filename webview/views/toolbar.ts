@@ -1,6 +1,6 @@
 /** The bar above the views: what is shown, its state, and the run's commands. */
 import type { FromWebviewMessage } from "../../src/protocol/panel";
-import { button, codicon, element, setIcon, setText } from "../dom";
+import { button, codicon, element, formatCount, setIcon, setText } from "../dom";
 import type { PanelStore } from "../store";
 
 export class Toolbar {
@@ -69,9 +69,9 @@ export class Toolbar {
     ).length;
     const parts = [
       `${model.processes.size} processes${running ? ` (${alive} alive)` : ""}`,
-      `${events.length.toLocaleString("en-US")} events`,
+      `${formatCount(events.length)} events`,
     ];
-    if (model.dropped > 0) parts.push(`${model.dropped.toLocaleString("en-US")} dropped`);
+    if (model.dropped > 0) parts.push(`${formatCount(model.dropped)} dropped`);
     setText(this.detail, parts.join(" · "));
   }
 }
