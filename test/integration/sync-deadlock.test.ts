@@ -51,13 +51,17 @@ interface DeadlockRun {
 
 let count = 0;
 
-/** Starts the fixture's `scenario` under the CLI, traced, with `cliOptions` and the program's `args`. */
+/**
+ * Starts the fixture's `scenario` under the CLI, traced, with `cliOptions`; with `release`,
+ * the program is also given the path of the file whose creation ends its stuck processes.
+ */
 function startScenario(
   scenario: string,
   cliOptions: string[],
-  args: string[] = [],
-): { started: Started; tracePath: string } {
+  release = false,
+): { started: Started; tracePath: string; releasePath: string } {
   const tracePath = scratch(`deadlock-${scenario}-${++count}.pstrace`);
+  const releasePath = `${tracePath}.release`;
   const started = startCli([
     "run",
     fixturePath(FIXTURE),
@@ -67,9 +71,9 @@ function startScenario(
     ...cliOptions,
     "--",
     scenario,
-    ...args,
+    ...(release ? [releasePath] : []),
   ]);
-  return { started, tracePath };
+  return { started, tracePath, releasePath };
 }
 
 /**
@@ -77,8 +81,7 @@ function startScenario(
  * stuck processes: the test creates it once the CLI has printed the deadlock.
  */
 async function runDeadlock(scenario: string, cliOptions: string[] = []): Promise<DeadlockRun> {
-  const release = scratch(`release-${scenario}-${count + 1}`);
-  const { started, tracePath } = startScenario(scenario, cliOptions, [release]);
+  const { started, tracePath, releasePath: release } = startScenario(scenario, cliOptions, true);
   const stderr = stderrOf(started);
   let ended = false;
   void started.finished.then(() => (ended = true));

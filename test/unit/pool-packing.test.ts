@@ -2,6 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as v8 from "node:v8";
 import { PackingList, packNumbers } from "../../src/runtime/pool/messages";
+import { SPECIAL_NUMBERS } from "../fixtures/lib/special-numbers";
 
 const range = (n: number, at = 0): number[] => Array.from({ length: n }, (_, i) => at + i);
 
@@ -21,17 +22,7 @@ test("packing: whole numbers that fit in 32 bits go as an Int32Array, other numb
 });
 
 test("packing: -0, NaN, infinities and extremes come back exactly after the trip", () => {
-  const specials = [
-    -0,
-    NaN,
-    Infinity,
-    -Infinity,
-    Number.MAX_VALUE,
-    Number.MIN_VALUE,
-    2 ** 53,
-    -1.5,
-  ];
-  const values = range(128).map((i) => specials[i % specials.length]);
+  const values = range(128).map((i) => SPECIAL_NUMBERS[i % SPECIAL_NUMBERS.length]);
   const packed = packNumbers(values);
   assert.ok(packed instanceof Float64Array, "-0 is not a 32-bit integer");
   const back = travelled(packed);
