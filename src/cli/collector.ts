@@ -50,10 +50,9 @@ export class Collector {
   rejected = 0;
   /** Bytes read from the run so far (progress, for a reader that waits for the end). */
   received = 0;
-  /** The hub connected; it said the run was over; when its connection closed (`hrtime`). */
-  hubConnected = false;
-  hubSaidEnd = false;
-  hubClosedAt: bigint | null = null;
+  /** The hub said the run was over; when its connection closed (`hrtime`). */
+  private hubSaidEnd = false;
+  private hubClosedAt: bigint | null = null;
   /** Events of the program's processes kept so far. */
   kept = 0;
   private readonly maxEvents: number;
@@ -106,7 +105,6 @@ export class Collector {
             handshake.passed();
             this.strangers.delete(socket);
             this.connections.add(socket);
-            this.hubConnected = true;
             return;
           }
           if (header.type === "end") {
@@ -140,11 +138,12 @@ export class Collector {
   private readonly deferred: TraceBatch[] = [];
 
   /**
-   * Whether the hub went away in the middle of the run: it connected, and its connection
-   * closed without its word that the run was over (it was killed, or crashed).
+   * When the hub went away in the middle of the run (`hrtime`): its connection closed without
+   * its word that the run was over (it was killed, or crashed). Null while it is there, or
+   * when it ended as it should.
    */
-  get hubLost(): boolean {
-    return this.hubConnected && !this.hubSaidEnd && this.hubClosedAt !== null;
+  get hubLostAt(): bigint | null {
+    return this.hubSaidEnd ? null : this.hubClosedAt;
   }
 
   /**

@@ -280,8 +280,7 @@ export class Launch {
     if (!error) await this.drainHub();
     // Known before the collector is closed below (which closes the hub's connection too). A
     // hub killed with the whole run by this launcher was not lost: the run was killed.
-    const hubLostAt =
-      this.collector.hubLost && !this.groupKilled ? this.collector.hubClosedAt : null;
+    const hubLostAt = this.groupKilled ? null : this.collector.hubLostAt;
     this.signal("SIGKILL");
     this.groupEnded = true;
     if (this.stopTimer) clearTimeout(this.stopTimer);
