@@ -76,9 +76,13 @@ export class TimelineView {
     this.lanes.setOrder(order);
     this.selected = selected;
     this.element.style.height = `${Math.min(this.lanes.contentHeight() + 2, 560)}px`;
-    if (selectionMoved && selected !== null) this.keepInView(selected);
+    // Scrolled at the next render, once the height just set has been measured.
+    if (selectionMoved && selected !== null) this.pendingInView = selected;
     this.invalidate();
   }
+
+  /** A lane to bring into view at the next render (the newly selected process's). */
+  private pendingInView: number | null = null;
 
   /**
    * Scrolls the lanes as little as needed to show this process's lane: picking the last of a
@@ -122,6 +126,10 @@ export class TimelineView {
   /** Draws what is stale. Called once per animation frame at most. */
   render(): void {
     this.measure();
+    if (this.pendingInView !== null) {
+      this.keepInView(this.pendingInView);
+      this.pendingInView = null;
+    }
     if (this.viewport.follow) this.viewport.fit(this.store.timeline.end);
     this.lanes.clampScroll(this.height);
     if (this.baseDirty) {
