@@ -315,16 +315,20 @@ function checkLock(run: RoundRun, victim: string | null, why: string): boolean {
 function checkPool(run: RoundRun, victim: string | null, why: string): number {
   if (victim === "root" || victim === "hub") return 0;
   const tasks = resultsOf<TaskReport>(run, "task");
-  assert.equal(tasks.length, POOL_TASKS, why);
+  assert.equal(tasks.length, POOL_TASKS, `pool tasks reported: ${why}`);
   const failedTasks = tasks.filter((task) => !task.ok);
   for (const task of tasks) {
-    if (task.ok) assert.equal(task.value, task.task * 2, why);
+    if (task.ok) assert.equal(task.value, task.task * 2, `task ${task.task}'s result: ${why}`);
   }
-  assert.ok(failedTasks.length <= (victim === "pool-worker" ? 1 : 0), why);
+  const allowed = victim === "pool-worker" ? 1 : 0;
+  assert.ok(
+    failedTasks.length <= allowed,
+    `${failedTasks.length} pool tasks failed, at most ${allowed} may: ${why}`,
+  );
   for (const task of failedTasks) {
-    assert.equal(task.error?.name, "ProcessError", why);
-    assert.equal(task.error.signal, "SIGKILL", why);
-    assert.equal(task.error.pid, run.killed?.pid, why);
+    assert.equal(task.error?.name, "ProcessError", `task ${task.task} failed with: ${why}`);
+    assert.equal(task.error.signal, "SIGKILL", `task ${task.task}'s worker's signal: ${why}`);
+    assert.equal(task.error.pid, run.killed?.pid, `task ${task.task}'s worker pid: ${why}`);
     const done = events(run, "pool.done").filter((e) => !e.ok && e.workerPid === run.killed?.pid);
     assert.equal(done.length, 1, `no failed pool.done for the dead worker's task: ${why}`);
     // The pool was running when its task failed: a new worker took the dead one's place.

@@ -12,14 +12,13 @@ import {
   describeRun,
   fixturePath,
   killMarked,
+  newMark,
   parseResults,
-  repoRoot,
   scratch,
   startCli,
 } from "../integration/helpers";
-import { Launch } from "../../src/cli/launcher";
+import { launchAsEditor } from "./editor-run";
 import { DEFAULT_MAX_EVENTS } from "../../src/cli/collector";
-import { RunStats } from "../../src/extension/run-stats";
 import type { DropSource, TraceEvent } from "../../src/protocol/trace";
 import { formatPeaks, highWaterKiB, PeakSampler, type PeakMemory } from "./memory";
 
@@ -85,10 +84,7 @@ function assertBounded(peaks: readonly PeakMemory[], collectorRole: string): voi
 }
 
 test("a 10,000,000-event flood read by a slow collector in the editor's place: the hub drops and counts instead of holding the backlog", async (t) => {
-  const mark = `procscope-flood-editor-${process.pid}/`;
-  const events: TraceEvent[] = [];
-  const stats = new RunStats();
-  let stdout = "";
+  const marked = newMark();
   // The extension host's loop is shared with the editor: here it is busy 40 ms in every 100,
   // and once the flood is under way it stalls for a few seconds (the editor busy elsewhere),
   // long enough for the run to record far more than the hub may hold for it. Without the
@@ -103,27 +99,18 @@ test("a 10,000,000-event flood read by a slow collector in the editor's place: t
   // Start the high-water mark of this process (the collector's) afresh.
   fs.writeFileSync("/proc/self/clear_refs", "5");
   const baselineKiB = highWaterKiB("self") ?? 0;
-  const sampler = new PeakSampler(mark);
-  const launch = await Launch.start({
-    entry: fixturePath("flood.ts"),
-    args: [],
-    runtimeDir: path.join(repoRoot, "dist", "runtime"),
-    trace: true,
-    env: { ...process.env, PROCSCOPE_TEST_MARK: mark },
-    stdio: "pipe",
-    onEvents: (batch) => {
-      for (const event of batch) {
-        events.push(event);
-        stats.add(event);
-        if (!stalled && event.type === "lock.acquired") {
-          stalled = true;
-          setImmediate(() => spin(STALL_MS));
-        }
+  const sampler = new PeakSampler(marked.mark);
+  const run = await launchAsEditor(
+    "flood.ts",
+    (batch) => {
+      if (!stalled && batch.some((event) => event.type === "lock.acquired")) {
+        stalled = true;
+        setImmediate(() => spin(STALL_MS));
       }
     },
-  });
-  launch.stdout?.setEncoding("utf8").on("data", (text: string) => (stdout += text));
-  launch.stderr?.resume();
+    marked,
+  );
+  const { launch, mark, events, stats } = run;
   const watchdog = setTimeout(() => launch.signal("SIGKILL"), RUN_TIMEOUT_MS);
   let result;
   try {
@@ -139,8 +126,8 @@ test("a 10,000,000-event flood read by a slow collector in the editor's place: t
     `peak RSS: editor-side collector ${Math.round(collectorMiB)} MiB ` +
       `(${Math.round(baselineKiB / 1024)} MiB before the run), ${formatPeaks(peaks)}`,
   );
-  assert.equal(result.exitCode, 0, stdout);
-  assert.deepEqual(parseResults(stdout).get("done"), [{ exitCodes: [0, 0, 0, 0, 0] }]);
+  assert.equal(result.exitCode, 0, run.stdout());
+  assert.deepEqual(parseResults(run.stdout()).get("done"), [{ exitCodes: [0, 0, 0, 0, 0] }]);
   assertBounded(peaks, "none");
   assert.ok(
     collectorMiB < COLLECTOR_MIB,

@@ -4,7 +4,6 @@
 // all of them within 2 s.
 import { after, test, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import {
   cleanUp,
   collect,
@@ -13,13 +12,11 @@ import {
   isAlive,
   killMarked,
   parseResults,
-  repoRoot,
   scratch,
   startCli,
   survivors,
 } from "../integration/helpers";
-import { Launch } from "../../src/cli/launcher";
-import { RunStats } from "../../src/extension/run-stats";
+import { launchAsEditor } from "./editor-run";
 import type { TraceEvent } from "../../src/protocol/trace";
 
 after(cleanUp);
@@ -90,37 +87,20 @@ test("1,000 processes under the CLI: all ended within 2 s of SIGTERM", async (t)
 });
 
 test("1,000 processes run as the editor runs them: the status bar counts them, Stop ends all within 2 s", async (t) => {
-  const mark = `procscope-fork-bomb-editor-${process.pid}/`;
-  const events: TraceEvent[] = [];
-  const stats = new RunStats();
   let mostAlive = 0;
-  let stdout = "";
-  const launch = await Launch.start({
-    entry: fixturePath("fork-bomb.ts"),
-    args: [],
-    runtimeDir: path.join(repoRoot, "dist", "runtime"),
-    trace: true,
-    env: { ...process.env, PROCSCOPE_TEST_MARK: mark },
-    stdio: "pipe",
-    onEvents: (batch) => {
-      for (const event of batch) {
-        events.push(event);
-        stats.add(event);
-      }
-      mostAlive = Math.max(mostAlive, stats.alive.size);
-    },
+  const run = await launchAsEditor("fork-bomb.ts", (_batch, { stats }) => {
+    mostAlive = Math.max(mostAlive, stats.alive.size);
   });
+  const { launch, mark, events, stats } = run;
   const watchdog = setTimeout(() => launch.signal("SIGKILL"), START_TIMEOUT_MS + 60_000);
   try {
-    launch.stderr?.resume();
     const allUp = new Promise<void>((resolve) => {
-      launch.stdout?.setEncoding("utf8").on("data", (text: string) => {
-        stdout += text;
-        if (parseResults(stdout).has("all-up")) resolve();
+      launch.stdout?.on("data", () => {
+        if (parseResults(run.stdout()).has("all-up")) resolve();
       });
     });
     await Promise.race([allUp, launch.finished]);
-    assert.deepEqual(parseResults(stdout).get("all-up"), [PROCESSES], stdout);
+    assert.deepEqual(parseResults(run.stdout()).get("all-up"), [PROCESSES], run.stdout());
     const pids = survivors(mark);
     assert.ok(pids.length >= PROCESSES + 2, `only ${pids.length} processes are running`);
     const took = await timeStop(pids, () => launch.stop());

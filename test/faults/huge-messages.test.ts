@@ -64,10 +64,14 @@ function assertBystandersUnaffected(run: FixtureRun, processes: number): void {
 }
 
 function assertWhole(received: Received, kind: string): void {
-  assert.equal(received.kind, kind);
-  assert.equal(received.length, HUNDRED_MB);
+  assert.equal(received.kind, kind, `a ${kind} message arrived as ${received.kind}`);
+  assert.equal(received.length, HUNDRED_MB, `the ${kind} message's length`);
   // First and last differ from the rest: nothing cut off or shifted.
-  assert.deepEqual([received.first, received.last], kind === "bytes" ? [1, 9] : [120, 121]);
+  assert.deepEqual(
+    [received.first, received.last],
+    kind === "bytes" ? [1, 9] : [120, 121],
+    `the ${kind} message's first and last units`,
+  );
 }
 
 test("100 MB through a queue, as bytes and as a string, while others go on", async (t) => {

@@ -71,16 +71,26 @@ export interface Started {
   finished: Promise<Finished>;
 }
 
+/**
+ * A fresh marker for a run's processes, and the environment that carries it (the run's
+ * processes inherit it): `survivors` and `killMarked` find them by it, `cleanUp` kills any left.
+ */
+export function newMark(): { mark: string; env: NodeJS.ProcessEnv } {
+  // The trailing "/" keeps run 1's mark from being a prefix of run 10's.
+  const mark = `${markPrefix}${++runCount}/`;
+  return { mark, env: { [MARK_VARIABLE]: mark } };
+}
+
 /** Starts `node ARGS` with a fresh marker (and `env` on top of ours), capturing its output. */
 export function startNode(
   args: string[],
   options: { detached?: boolean; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Started {
-  // The trailing "/" keeps run 1's mark from being a prefix of run 10's.
-  const mark = `${markPrefix}${++runCount}/`;
+  const marked = newMark();
+  const mark = marked.mark;
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: { ...process.env, ...options.env, [MARK_VARIABLE]: mark },
+    env: { ...process.env, ...options.env, ...marked.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: options.detached ?? false,
   });
