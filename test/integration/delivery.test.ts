@@ -167,3 +167,14 @@ test("consumers sharing a queue each see the items in the order they were put", 
     assert.ok(inOrder, `consumer ${name} sees the items in the order they were put`);
   }
 });
+
+test("a get that timed out as its item was on the way leaves the item to the next reader", async () => {
+  // As in Python: an item a get gave up on is not kept from the others by the process that
+  // asked for it (it was handed on, after the timeout, to a reader that no longer wanted it).
+  const flag = scratch("timed-out-get.flag");
+  const run = await runFixture("delivery.ts", { args: ["timed-out-get", flag] });
+  assertSucceeded(run);
+  assert.equal(result(run, "timed-out"), true, `the get did not time out:\n${describeRun(run)}`);
+  assert.equal(result(run, "other-reader-got"), "item", describeRun(run));
+  assert.equal(result(run, "left-for-the-late-get"), "nothing", describeRun(run));
+});

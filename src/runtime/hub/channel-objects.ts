@@ -71,8 +71,11 @@ export class ChannelObjects {
     }
   }
 
+  /** Returns false when `obj` is not a channel. */
   cancel(peer: Peer, obj: string, req: number): boolean {
-    return this.channels.get(obj)?.cancel(peer, req) ?? false;
+    const channel = this.channels.get(obj);
+    channel?.cancel(peer, req);
+    return channel !== undefined;
   }
 
   dropPeer(peer: Peer): void {

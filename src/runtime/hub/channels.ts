@@ -122,20 +122,24 @@ export class Channel {
   }
 
   /** A waiting get or put gave up: answer `cancelled`, unless it was served already. */
-  cancel(peer: Peer, req: number): boolean {
+  cancel(peer: Peer, req: number): void {
     const demand = this.demands.findIndex((d) => d.peer === peer && d.req === req);
     if (demand >= 0) {
       this.demands.splice(demand, 1);
       peer.reply(req, { cancelled: true });
-      return true;
+      return;
     }
     const put = this.parkedPuts.findIndex((p) => p.peer === peer && p.req === req);
     if (put >= 0) {
       this.parkedPuts.splice(put, 1);
       peer.reply(req, { cancelled: true });
-      return true;
+      return;
     }
-    return false;
+    // Too late: the get was served, and its items are on their way to a process that no
+    // longer waits for them. A lone reader keeps them for its next get; while others read,
+    // they are theirs as much (in Python the item would still be in the queue), so they are
+    // recalled before anyone is served again.
+    if (this.readers.size >= 2) this.recall(peer);
   }
 
   /** A reader reports items it has handed to the program. */
@@ -230,12 +234,17 @@ export class Channel {
     this.readers.add(peer);
     if (this.readers.size < 2) return;
     // Shared from now on: whoever holds a lone reader's batch must give it back.
-    for (const [holder, lease] of this.leased) {
-      if (holder !== peer && lease.count > 0 && !this.recalling.has(holder)) {
-        this.recalling.add(holder);
-        holder.send({ type: "recall", obj: this.id });
-      }
+    for (const holder of this.leased.keys()) {
+      if (holder !== peer) this.recall(holder);
     }
+  }
+
+  /** Asks `holder` for the items it holds and has not taken, if any. */
+  private recall(holder: Peer): void {
+    const lease = this.leased.get(holder);
+    if (!lease || lease.count === 0 || this.recalling.has(holder)) return;
+    this.recalling.add(holder);
+    holder.send({ type: "recall", obj: this.id });
   }
 
   /** A recalled reader has given back all it held: others may be served again. */
