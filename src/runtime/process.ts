@@ -273,11 +273,25 @@ export function cpuCount(): number {
 }
 
 /**
+ * What must stop before the daemon children are terminated at exit, as Python's
+ * `util.Finalize` with an exit priority: a pool still running would start new workers in
+ * place of those terminated. Returns a function that takes `finalize` off the list.
+ */
+const exitFinalizers = new Set<() => void>();
+
+export function atExit(finalize: () => void): () => void {
+  exitFinalizers.add(finalize);
+  return () => exitFinalizers.delete(finalize);
+}
+
+/**
  * Python's exit behaviour: join non-daemon children, terminate daemon ones. When `main`
  * failed, every child is terminated (procscope's one deviation here): a child waiting for a
  * message the failed main never sent would otherwise hang the run for ever.
  */
 export async function finishChildren(mainFailed = false): Promise<void> {
+  for (const finalize of [...exitFinalizers]) finalize();
+  exitFinalizers.clear();
   if (mainFailed) {
     const running = [...liveChildren].filter((child) => !child.daemon && child.isAlive());
     if (running.length > 0) {

@@ -19,6 +19,7 @@ import {
   type ErrorReport,
   type FixtureRun,
 } from "./helpers";
+import type { WarningEvent } from "../../src/protocol/trace";
 
 after(cleanUp);
 
@@ -321,6 +322,64 @@ test("a pool's process killed: its workers end at once, not with the run", async
   // Not at the end of the run: within moments of the owner's death.
   assert.ok(result<number>(run, "gone-ms") < 2000, `${result<number>(run, "gone-ms")} ms`);
   await assertNothingLeft(run);
+});
+
+/** The warnings of pools terminated at exit (they name the pool by its id, as the trace does). */
+function leftPools(run: FixtureRun): WarningEvent[] {
+  const pools = new Set(
+    run.events.flatMap((e) => (e.type === "object.create" && e.kind === "pool" ? [e.obj] : [])),
+  );
+  return run.events.filter(
+    (e): e is WarningEvent => e.type === "warning" && e.code === "misuse" && pools.has(e.obj ?? ""),
+  );
+}
+
+test("a program that returns with its pool running ends at once (exit 0), with a warning at the pool's line", async () => {
+  // Python terminates such a pool at exit; here its workers would otherwise have been
+  // terminated one by one and replaced by the pool, for ever.
+  const run = await succeeded(scenario("left-running"));
+  assert.equal(result<number[]>(run, "workers").length, 2);
+  const [warning, ...more] = leftPools(run);
+  assert.deepEqual(more, [], describeRun(run));
+  assert.ok(warning, `no warning for the pool left running:\n${describeRun(run)}`);
+  assert.match(
+    warning.message,
+    /^\S+ was still running when main\(\) returned: it was terminated; close\(\) it/,
+  );
+  assert.ok(warning.loc?.startsWith(fixtureLine(FIXTURE, "left-running")), warning.loc);
+  await assertNothingLeft(run);
+});
+
+test("a pool closed and never joined: its queued tasks are cut short at exit, and the warning counts them", async () => {
+  const run = await succeeded(scenario("closed-not-joined"));
+  assert.equal(result<number[]>(run, "workers").length, 2);
+  const [warning] = leftPools(run);
+  assert.ok(warning, `no warning for the pool never joined:\n${describeRun(run)}`);
+  assert.match(
+    warning.message,
+    /^\S+ was closed but not joined when main\(\) returned: it was terminated, with 6 task\(s\) unfinished; await join\(\)/,
+  );
+  assert.ok(warning.loc?.startsWith(fixtureLine(FIXTURE, "closed-not-joined")), warning.loc);
+  // No worker was started in place of the terminated ones (it would not reach the hub).
+  assert.equal(workerSpawns(run).length, 2, describeRun(run));
+  assert.doesNotMatch(run.stderr, /cannot reach|Error/, describeRun(run));
+  await assertNothingLeft(run);
+});
+
+test("a child that returns with its pool running exits normally, its workers with it", async () => {
+  const run = await succeeded(scenario("child-leaves-pool"));
+  assert.equal(result(run, "child-exit"), 0);
+  const [warning] = leftPools(run);
+  assert.ok(warning, `no warning for the child's pool:\n${describeRun(run)}`);
+  assert.match(warning.message, /^\S+ was still running when the process's target returned/);
+  assert.ok(warning.loc?.startsWith(fixtureLine(FIXTURE, "child-pool")), warning.loc);
+  await assertNothingLeft(run);
+});
+
+test("pools closed and joined, or terminated, draw no warning at exit", async () => {
+  for (const run of [await succeeded(scenario("close-join")), await terminateRun()]) {
+    assert.deepEqual(leftPools(run), [], describeRun(run));
+  }
 });
 
 test("a worker's line garbled by its task: the worker is ended, that task fails, the pool goes on", async () => {

@@ -8,7 +8,7 @@
  */
 import * as os from "node:os";
 import { context, record } from "../context";
-import { Process, cpuCount } from "../process";
+import { Process, atExit, cpuCount } from "../process";
 import { referenceOf, describeReference, type FunctionRef } from "../functions";
 import { lastWalkBulkBytes, walkValue } from "../clone";
 import { ProcessError, ValueError, reviveError } from "../errors";
@@ -21,7 +21,12 @@ import { Fifo } from "../fifo";
 import { TraceSite } from "../recorder";
 import { poolWorker, type WorkerSettings } from "./worker";
 import { STOP, packNumbers, type ResultMessage, type TaskMessage, type Values } from "./messages";
-import type { PoolCallbackEvent, PoolDoneEvent, PoolSubmitEvent } from "../../protocol/trace";
+import type {
+  PoolCallbackEvent,
+  PoolDoneEvent,
+  PoolSubmitEvent,
+  WarningEvent,
+} from "../../protocol/trace";
 
 /**
  * How many tasks a worker is handed ahead of its results. Long tasks: two (one running,
@@ -103,6 +108,10 @@ export class Pool {
   private resultsSinceCheck = 0;
   /** Whether the hub was told this process waits for its workers. */
   private declaredWaiting = false;
+  /** Takes the pool off the list of what is terminated when this process's work is over. */
+  private readonly forgetAtExit: () => void;
+  /** Where the program made the pool (tracing only), for the warning of `endAtExit`. */
+  private readonly loc: string | undefined;
 
   constructor(processes: number = cpuCount(), options: PoolOptions = {}) {
     if (!Number.isInteger(processes) || processes < 1) {
@@ -123,6 +132,8 @@ export class Pool {
     const results = ownedBy(this.id, "results", () => createTracedOnly("queue"));
     this.settings = { pool: this.id, initializer, initargs, maxtasks: this.maxtasks, results };
     this.submitSite = new TraceSite(this.id);
+    this.loc = context.tracing ? callerLocation() : undefined;
+    this.forgetAtExit = atExit(() => this.endAtExit());
     for (let i = 0; i < processes; i++) this.spawnWorker();
   }
 
@@ -233,6 +244,7 @@ export class Pool {
   terminate(): void {
     if (this.state === "terminate") return;
     this.state = "terminate";
+    this.forgetAtExit();
     const error = new ValueError("the pool was terminated before this task finished");
     for (const task of this.pending.drain()) task.settle(false, undefined, error);
     for (const { task } of this.inFlight.values()) task.settle(false, undefined, error);
@@ -249,6 +261,34 @@ export class Pool {
     while (this.workers.size > 0 || this.exits.length > 0) {
       await Promise.all(this.exits.splice(0));
     }
+    this.forgetAtExit();
+  }
+
+  /**
+   * The process's work is over (its main function or target returned) and the pool was not
+   * joined: terminated, as Python's exit handlers do, with a warning when that cut work
+   * short or the program never closed it (Python's "unclosed running pool").
+   */
+  private endAtExit(): void {
+    const unfinished = this.pending.length + this.inFlight.size;
+    if (this.state === "run" || unfinished > 0) {
+      const cut = unfinished > 0 ? `, with ${unfinished} task(s) unfinished` : "";
+      const advice =
+        this.state === "run"
+          ? "close() it and await join() (or terminate() it) before returning, or declare it with `await using`"
+          : "await join() after close() to let queued tasks finish";
+      record<WarningEvent>({
+        type: "warning",
+        code: "misuse",
+        obj: this.id,
+        loc: this.loc,
+        message:
+          `${this.id} was ${this.state === "run" ? "still running" : "closed but not joined"} ` +
+          `when ${context.isRoot ? "main()" : "the process's target"} returned: ` +
+          `it was terminated${cut}; ${advice}`,
+      });
+    }
+    this.terminate();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
