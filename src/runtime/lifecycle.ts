@@ -7,7 +7,7 @@ import { context, record } from "./context";
 import { ENV } from "./env";
 import { fromWire } from "./clone";
 import { resolveReference } from "./functions";
-import { finishChildren, type LaunchSpec } from "./process";
+import { finishChildren, loadingProgram, type LaunchSpec } from "./process";
 import { installLoader } from "./loader";
 import { reportFailure } from "./failure";
 import type { OutputEvent } from "../protocol/trace";
@@ -125,7 +125,7 @@ export async function runChild(runtimeEntry: string): Promise<void> {
   }
   let code = 0;
   try {
-    loadEntry(launch.entry);
+    loadingProgram(() => loadEntry(launch.entry));
     const target = resolveReference(launch.target);
     const args = argsBody ? (fromWire(v8.deserialize(argsBody)) as unknown[]) : [];
     await target(...args);

@@ -46,6 +46,18 @@ export interface LaunchSpec {
 }
 
 const liveChildren = new Set<Process>();
+/** Whether this child is running the program's top level (see `start`). */
+let loadingEntry = false;
+
+/** Runs `load` (a child loading the program's modules); no process may start meanwhile. */
+export function loadingProgram(load: () => void): void {
+  loadingEntry = true;
+  try {
+    load();
+  } finally {
+    loadingEntry = false;
+  }
+}
 
 export class Process<A extends unknown[] = unknown[]> {
   name: string;
@@ -96,6 +108,15 @@ export class Process<A extends unknown[] = unknown[]> {
 
   start(): this {
     if (this.closed) throw new ValueError("process object is closed");
+    if (loadingEntry) {
+      // Every child runs the program's top level again: a start there would start another
+      // child from each child, without end (Python's spawn refuses it the same way).
+      throw new ValueError(
+        `cannot start ${this.name} while ${context.info.name} is still loading the program: ` +
+          "the program starts processes at its top level, which every child runs again; " +
+          "start them inside main(...)",
+      );
+    }
     if (this.child)
       throw new ValueError(`cannot start ${this.name}: a process can only be started once`);
     if (context.info.daemon) {

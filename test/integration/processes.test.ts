@@ -228,6 +228,22 @@ test("when main returns, non-daemon children are joined and daemon children term
   assert.equal(nonDaemonExit.exitCode, 0);
 });
 
+test("a process started at the program's top level: the child refuses to start another, and says where", async () => {
+  const run = await runFixture("top-level-start.ts");
+  assertSucceeded(run);
+  assert.equal(result(run, "child-exit"), 1, describeRun(run));
+  assert.deepEqual(resultsOf(run, "worked-in"), [], "the target must not run: its module failed");
+  assert.equal(eventsOf(run.events, "process.spawn").length, 1, "one child, not a chain of them");
+  assert.match(
+    run.stderr,
+    /ValueError: cannot start Process-1:1 while Process-1 is still loading the program: the program starts processes at its top level, which every child runs again; start them inside main\(\.\.\.\)/,
+  );
+  assert.ok(
+    run.stderr.includes(fixtureLine("top-level-start.ts", "top-level-start").slice(0, -1)),
+    `the error does not name the line of the start:\n${run.stderr}`,
+  );
+});
+
 test("join(timeout) returning early does not keep the program alive until the timeout", async () => {
   // The fixture joins with a 30 s timeout a child that ends at once, then main returns.
   const started = startCli(
