@@ -387,7 +387,16 @@ test("another run with a wrong or an empty authkey gets AuthenticationError and 
   const wrong = await client(port, "wrong-key");
   assertSucceeded(wrong);
   assert.equal(wrong.results.get("client"), undefined, "the wrong key got access");
-  assertThrew(result(wrong, "refused"), "AuthenticationError", "wrong key");
+  const refused = assertThrew(result(wrong, "refused"), "AuthenticationError", "wrong key");
+  // The error names the manager and never carries the key that was tried, in any form.
+  assert.equal(
+    refused.message,
+    `manager at 127.0.0.1:${port}: authentication failed: wrong or missing authkey`,
+  );
+  const seen = `${wrong.stdout}${wrong.stderr}${JSON.stringify(wrong.events)}`;
+  for (const form of [Buffer.from("wrong-key").toString("hex"), btoa("wrong-key")]) {
+    assert.ok(!seen.includes(form), `the key tried leaks as ${form}`);
+  }
   assert.deepEqual(
     wrong.events.filter((e) => e.type === "manager.call"),
     [],

@@ -57,7 +57,9 @@ export function linkTo(address: LinkAddress, remote = false, own = false): OpenL
     })
     .then((welcome) => {
       if (welcome.header.error)
-        throw new AuthenticationError(`manager at ${key}: ${String(welcome.header.error)}`);
+        throw new AuthenticationError(
+          `manager at ${where(address)}: ${String(welcome.header.error)}`,
+        );
       // The manager proves it knows the key too, before we trust what it says.
       if (!checkAnswer(address.authkey, nonce, welcome.header.digest)) {
         throw new AuthenticationError(
