@@ -258,9 +258,13 @@ export class Pool {
   /** Waits for every worker to exit; only after `close()` or `terminate()`, as in Python. */
   async join(): Promise<void> {
     if (this.state === "run") throw new ValueError("join() needs close() or terminate() first");
-    while (this.workers.size > 0 || this.exits.length > 0) {
-      await Promise.all(this.exits.splice(0));
-    }
+    // Pinned: the workers' lines and the grace timer do not keep this process alive, and
+    // with nothing else to do Node would end it here, mid-main, without a word.
+    await context.client.pin(async () => {
+      while (this.workers.size > 0 || this.exits.length > 0) {
+        await Promise.all(this.exits.splice(0));
+      }
+    });
     this.forgetAtExit();
   }
 
