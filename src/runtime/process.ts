@@ -46,6 +46,8 @@ export interface LaunchSpec {
 }
 
 const liveChildren = new Set<Process>();
+/** How long a traced child has to die of terminate()'s SIGTERM before it gets SIGKILL. */
+const TERMINATE_GRACE_MS = 1000;
 /** Whether this child is running the program's top level (see `start`). */
 let loadingEntry = false;
 
@@ -71,6 +73,9 @@ export class Process<A extends unknown[] = unknown[]> {
   private exited: Promise<void> | null = null;
   /** How this process asked the child to stop, if it did. */
   private stopAsked: "terminate" | "kill" | null = null;
+  /** terminate()'s SIGKILL for a child that did not die of its SIGTERM in time. */
+  private killAfterGrace: NodeJS.Timeout | null = null;
+  private escalated = false;
   private closed = false;
   /** @internal */
   readonly role: ProcessRole;
@@ -172,8 +177,10 @@ export class Process<A extends unknown[] = unknown[]> {
         liveChildren.delete(this as unknown as Process);
         // Dying of the signal this process sent is an ending on request, not a failure.
         const asked = this.stopAsked;
+        if (this.killAfterGrace) clearTimeout(this.killAfterGrace);
         const requested =
           (asked === "terminate" && signal === "SIGTERM") ||
+          (asked === "terminate" && signal === "SIGKILL" && this.escalated) ||
           (asked === "kill" && signal === "SIGKILL");
         context.client.send({
           type: "exited",
@@ -218,6 +225,16 @@ export class Process<A extends unknown[] = unknown[]> {
     if (!this.isAlive()) return;
     this.stopAsked ??= "terminate";
     this.child!.kill("SIGTERM");
+    // A traced child dies of SIGTERM once it has handed over its last events, which takes
+    // a turn of its event loop: one computing synchronously never takes it, and would live
+    // on, hanging a join or a pool's terminate(). It gets SIGKILL instead, after a grace.
+    if (context.tracing && this.killAfterGrace === null) {
+      this.killAfterGrace = setTimeout(() => {
+        if (!this.isAlive()) return;
+        this.escalated = true;
+        this.child!.kill("SIGKILL");
+      }, TERMINATE_GRACE_MS).unref();
+    }
   }
 
   /** Sends SIGKILL, as Python's `kill()`. */

@@ -325,6 +325,16 @@ test("a pool's process killed: its workers end at once, not with the run", async
   await assertNothingLeft(run);
 });
 
+test("terminate() while a task computes for ever: join() returns, the task rejects, the worker is gone", async () => {
+  const run = await succeeded(scenario("terminate-spinning"));
+  const pid = result<number>(run, "spinning-pid");
+  assert.equal(assertThrew(result(run, "task"), "ValueError", "spinning task").name, "ValueError");
+  assert.equal(isAlive(pid), false);
+  const [spawn] = eventsOf(run.events, "process.spawn", (e) => e.pid === pid);
+  const [exit] = eventsOf(run.events, "process.exit", (e) => e.p === spawn.child);
+  assert.deepEqual([exit.signal, exit.stoppedBy], ["SIGKILL", "terminate"]);
+});
+
 test("join() after close() always returns: pool after pool, main runs to its end", async () => {
   // join() waited on nothing that kept the process alive: Node could end it mid-main (in
   // about half the runs of this scenario, untraced: the race is widest without tracing).

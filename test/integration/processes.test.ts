@@ -206,6 +206,16 @@ test("kill() ends a child with SIGKILL (exitCode -9), terminate() with SIGTERM (
   ]);
 });
 
+test("terminate() ends a child busy computing too: SIGKILL after a grace, shown as terminate()", async () => {
+  // Traced, a child dies of SIGTERM once its event loop turns (to hand over its last
+  // events); one that computes for ever never turns it.
+  const run = await scenario("terminate-busy");
+  assertSucceeded(run);
+  assert.deepEqual(result(run, "terminated-busy"), { exitCode: -9, alive: false });
+  const [exit] = eventsOf(run.events, "process.exit", (e) => e.p !== 1);
+  assert.deepEqual([exit.exitCode, exit.signal, exit.stoppedBy], [-9, "SIGKILL", "terminate"]);
+});
+
 test("when main returns, non-daemon children are joined and daemon children terminated", async () => {
   const run = await scenario("exit-joins-and-terminates");
   assertSucceeded(run);
