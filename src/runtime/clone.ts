@@ -7,6 +7,7 @@
  * naming the type and where in the value it was found. Runtime objects (queues, pipe ends,
  * locks) found in the value are replaced by handles and revived on the other side.
  */
+import { types } from "node:util";
 import { PicklingError } from "./errors";
 import { MAX_NESTING_DEPTH, tooDeep } from "./limits";
 
@@ -38,6 +39,7 @@ export const enum Walk {
 }
 
 function describe(value: unknown): string {
+  if (types.isProxy(value)) return "a Proxy";
   if (typeof value === "function") {
     return value.name ? `function ${value.name}` : "an anonymous function";
   }
@@ -143,6 +145,8 @@ function walk(value: unknown, seen: Map<object, number>, message: number): Walk 
   const owner = seen.get(object);
   if (owner !== undefined) return owner === message ? Walk.Plain : Walk.SeenInBatch;
   seen.set(object, message);
+  // v8 cannot copy a Proxy, and would fail half-way through writing it into a batch.
+  if (types.isProxy(object)) refuse(object, here(), walkWhat);
   if (TO_HANDLE in object) return Walk.HasHandles;
   let result = Walk.Plain;
   if (Array.isArray(object)) {

@@ -47,6 +47,16 @@ test("a function inside a message is refused at put/putNowait/send/start, naming
   assert.equal(result(run, "nothing-was-queued"), true);
 });
 
+test("a Proxy is refused at put/send/start/apply with PicklingError; queue, pipe and pool go on", async () => {
+  const run = await scenario("proxy");
+  for (const label of ["proxy-put", "proxy-send", "proxy-args", "proxy-apply"]) {
+    assert.match(assertPicklingError(result(run, label), label), /cannot \w+ a Proxy \(at /, label);
+  }
+  for (const label of ["queue-after", "pipe-after", "pool-after"]) {
+    assert.equal(result(run, label), "after", label);
+  }
+});
+
 test("a class instance is refused with PicklingError naming its class", async () => {
   const run = await scenario("class-instance");
   for (const label of ["instance-put", "instance-args"]) {

@@ -325,6 +325,14 @@ test("a pool's process killed: its workers end at once, not with the run", async
   await assertNothingLeft(run);
 });
 
+test("a task too big to send: ValueError at the call, and the pool goes on and joins", async () => {
+  const run = await succeeded(scenario("too-big-task"));
+  const error = assertThrew(result(run, "too-big"), "ValueError", "too big");
+  assert.match(error.message, /^cannot submit the task: the message is at least 300,000,000 bytes/);
+  assert.equal(result(run, "after"), 9);
+  assert.equal(result(run, "joined"), true);
+});
+
 test("terminate() while a task computes for ever: join() returns, the task rejects, the worker is gone", async () => {
   const run = await succeeded(scenario("terminate-spinning"));
   const pid = result<number>(run, "spinning-pid");

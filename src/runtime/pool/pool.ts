@@ -12,6 +12,7 @@ import { Process, atExit, cpuCount } from "../process";
 import { referenceOf, describeReference, type FunctionRef } from "../functions";
 import { lastWalkBulkBytes, walkValue } from "../clone";
 import { ProcessError, ValueError, reviveError } from "../errors";
+import { checkMessageSize } from "../limits";
 import { callerLocation } from "../callsite";
 import { createObject, createTracedOnly, ownedBy } from "../objects";
 import type { Item } from "../channel-reader";
@@ -389,6 +390,8 @@ export class Pool {
     } else {
       primitiveBytes = calls.byteLength;
     }
+    // Too big to send is said here, at the caller's line, before the task is queued.
+    checkMessageSize(primitiveBytes ?? lastWalkBulkBytes(), "cannot submit the task", true);
     if (context.tracing) {
       // Located on a sample, as messages are: a stack capture per task would cost more than
       // the task; the others are packed records.
@@ -486,7 +489,16 @@ export class Pool {
           calls: task.calls,
           spread: task.spread,
         };
-        best.line.send(message, "a pool task", task.primitiveBytes);
+        try {
+          best.line.send(message, "a pool task", task.primitiveBytes);
+        } catch (error) {
+          // Not sent (larger serialized than the walk estimated): the task fails, and is
+          // nobody's to run. Settled later, as the caller may not have its result yet.
+          best.outstanding.pop();
+          this.inFlight.delete(task.id);
+          queueMicrotask(() => task.settle(false, undefined, error as Error));
+          continue;
+        }
         if (this.maxtasks !== null) this.retireIfDone(best);
       }
       // While it has tasks out, the pool's process stays alive to hear back.
