@@ -121,6 +121,19 @@ test("Semaphore(0): a child's acquire waits until another process releases", asy
   assert.ok(granted.loc?.startsWith(fixtureLine(FIXTURE, "sem-child-wait")), granted.loc);
 });
 
+test("Semaphore: a process that ends keeps the permits it took; one released for it is not given back twice", async () => {
+  // As in Python: a semaphore counts tokens, not owners. Only a killed holder's permits
+  // come back (sync-holder-death.test.ts).
+  const run = await scenario("semaphore-tokens")();
+  assertSucceeded(run);
+  assert.deepEqual(resultsOf(run, "token"), [true, true, true, false, false]);
+  assert.equal(result(run, "tokens-left"), 0);
+  assert.deepEqual(result(run, "plain-after-end"), { value: 1, exitCode: 0 });
+  assert.deepEqual(result(run, "bounded-after-end"), { value: 1, exitCode: 0 });
+  const died = run.events.filter((e) => e.type === "warning" && e.code === "holder-died");
+  assert.deepEqual(died, [], "a process that ended normally is no dead holder");
+});
+
 test("BoundedSemaphore: release above the initial value rejects ValueError", async () => {
   const run = await bounded();
   assertSucceeded(run);

@@ -81,8 +81,15 @@ export class SyncState {
     if (this.kind === "bounded-semaphore" && this.value + 1 > this.initial) {
       return `BoundedSemaphore ${this.id} released too many times (its value would exceed ${this.initial})`;
     }
-    if (held > 1) this.holders.set(peer, held - 1);
-    else if (held === 1) this.holders.delete(peer);
+    // A semaphore may be released by a process that did not acquire it: the permit it gives
+    // back is then one its oldest holder took, which that holder no longer has (else the
+    // holder's death would give the same permit back a second time).
+    const from = held > 0 ? peer : this.holders.keys().next().value;
+    if (from !== undefined) {
+      const count = this.holders.get(from)!;
+      if (count > 1) this.holders.set(from, count - 1);
+      else this.holders.delete(from);
+    }
     this.value++;
     this.handOver(false);
     return null;
@@ -113,8 +120,13 @@ export class SyncState {
     return true;
   }
 
-  /** A process is gone. Returns the permits it held (released now). */
-  dropPeer(peer: Peer): number {
+  /**
+   * A process is gone. Returns the permits it held that are released now: a lock's always
+   * (a robust mutex), a semaphore's only when the process was killed. A process that ended
+   * its work keeps what it took from a semaphore, as in Python, where permits belong to no
+   * one: a semaphore used as a counter of tokens must not get them back.
+   */
+  dropPeer(peer: Peer, endedNormally: boolean): number {
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i].peer === peer) this.waiters.splice(i, 1);
     }
@@ -131,6 +143,7 @@ export class SyncState {
     const held = this.holders.get(peer) ?? 0;
     if (held === 0) return 0;
     this.holders.delete(peer);
+    if (endedNormally && this.kind !== "lock" && this.kind !== "rlock") return 0;
     this.value += held;
     this.handOver(true);
     return held;
