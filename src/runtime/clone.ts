@@ -26,6 +26,37 @@ export interface Shareable {
 type Reviver = (handle: Handle) => unknown;
 const revivers = new Map<string, Reviver>();
 
+/**
+ * The runtime objects this process has sent or received, by what their handles name, so
+ * that one object arriving twice (a lock in `args` and inside a Condition, a queue sent
+ * back to the process that made it) is one object here, as a pickle's memo makes it in
+ * Python. Two would each think they alone hold a lock, or read a queue.
+ */
+const known = new Map<string, WeakRef<object>>();
+const forget = new FinalizationRegistry<string>((key) => {
+  if (known.get(key)?.deref() === undefined) known.delete(key);
+});
+
+function identityOf(handle: Handle): string {
+  const via = handle.via as { path?: string; host?: string; port?: number } | undefined;
+  const where = via ? `@${via.path ?? `${via.host}:${via.port}`}` : "";
+  return `${handle.$procscope}:${String(handle.id)}${where}`;
+}
+
+function remember(handle: Handle, object: object): void {
+  const key = identityOf(handle);
+  if (known.get(key)?.deref() === object) return;
+  known.set(key, new WeakRef(object));
+  forget.register(object, key);
+}
+
+/** `object`'s handle, noting that this process has it (see `known`). */
+export function handleOf(object: Shareable): Handle {
+  const handle = object[TO_HANDLE]();
+  remember(handle, object);
+  return handle;
+}
+
 export function registerReviver(kind: string, reviver: Reviver): void {
   revivers.set(kind, reviver);
 }
@@ -216,7 +247,7 @@ export function toWire(value: unknown, copies = new Map<object, unknown>()): unk
   const object = value as object;
   const done = copies.get(object);
   if (done !== undefined) return done;
-  if (TO_HANDLE in object) return (object as Shareable)[TO_HANDLE]();
+  if (TO_HANDLE in object) return handleOf(object as Shareable);
   if (Array.isArray(object)) {
     const out: unknown[] = [];
     copies.set(object, out);
@@ -254,7 +285,11 @@ export function fromWire(value: unknown): unknown {
   if (typeof handle.$procscope === "string") {
     const revive = revivers.get(handle.$procscope);
     if (!revive) throw new PicklingError(`unknown procscope object kind '${handle.$procscope}'`);
-    return revive(handle as Handle);
+    const same = known.get(identityOf(handle as Handle))?.deref();
+    if (same) return same;
+    const object = revive(handle as Handle) as object;
+    remember(handle as Handle, object);
+    return object;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = fromWire(value[i]);

@@ -46,3 +46,11 @@ test("the child uses each: locks exclude, permits count, signals reach the paren
     array: [0, 0, 7],
   });
 });
+
+test("one object reaching a child twice (in args, inside a Condition or a Value) is one object there", async () => {
+  // As a pickle's memo makes it in Python: two copies would each think they alone hold it.
+  const done = await run();
+  assert.deepEqual(result(done, "twice-same"), { args: true, condition: true, value: true });
+  assert.equal(result(done, "twice-used"), true);
+  assert.equal(result(done, "twice-exit"), 0);
+});

@@ -4,7 +4,7 @@
  * before letting go of the lock, so a notify sent after the lock changed hands finds it.
  */
 import { context } from "../context";
-import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
+import { TO_HANDLE, registerReviver, type Handle, fromWire, handleOf } from "../clone";
 import { ValueError } from "../errors";
 import { Lock, RLock } from "./lock";
 import type { AcquireOptions } from "./permits";
@@ -112,7 +112,7 @@ export class Condition {
     return withVia(this.link, {
       $procscope: "condition",
       id: this.id,
-      lock: this.lock[TO_HANDLE](),
+      lock: handleOf(this.lock),
     });
   }
 }

@@ -8,7 +8,7 @@
  * goes. That is what makes `withLock(() => v.set(v.get() + 1))` in one process cost
  * microseconds instead of two round trips.
  */
-import { TO_HANDLE, registerReviver, type Handle, fromWire } from "../clone";
+import { TO_HANDLE, registerReviver, type Handle, fromWire, handleOf } from "../clone";
 import { ValueError } from "../errors";
 import { RLock } from "./lock";
 import { createObject } from "../objects";
@@ -227,7 +227,7 @@ export class Value<T = number> extends SharedCells {
       $procscope: "value",
       id: this.id,
       typecode: this.typecode,
-      lock: this.lock[TO_HANDLE](),
+      lock: handleOf(this.lock),
     });
   }
 }
@@ -282,7 +282,7 @@ export class SharedArray<T = number> extends SharedCells {
       id: this.id,
       typecode: this.typecode,
       length: this.length,
-      lock: this.lock[TO_HANDLE](),
+      lock: handleOf(this.lock),
     });
   }
 }
