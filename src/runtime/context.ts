@@ -22,6 +22,16 @@ export interface ProcessIdentity {
   parentName: string | null;
 }
 
+/**
+ * What keeps this process's event loop busy besides the runtime's own connections and
+ * children: the kinds of timer, request or socket of the program (Node names them).
+ */
+function pendingWorkOfTheProgram(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((kind) => kind !== "PipeWrap" && kind !== "TTYWrap" && kind !== "ProcessWrap");
+}
+
 class Context {
   /** Display number; the root is always 1, a child learns its number before user code runs. */
   number = 1;
@@ -37,6 +47,11 @@ class Context {
 
   constructor() {
     this.recorder.processNumber = () => this.number;
+    // The hub asks before it reports a deadlock: is this process only waiting, or does it
+    // have other work pending that may yet end its wait (a timer, a file, a socket)?
+    this.client.on("idle?", () =>
+      this.client.send({ type: "idle", pending: pendingWorkOfTheProgram() }),
+    );
     this.client.onLost = (reason) => {
       // Without the hub no queue, pipe or lock can work; the run is over for this process.
       if (!this.isRoot) process.exit(HUB_LOST_EXIT_CODE);

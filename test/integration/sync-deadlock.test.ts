@@ -350,6 +350,22 @@ test("no false deadlock while a pool's process awaits a long task", async () => 
   });
 });
 
+test("no false deadlock when a timer in the waiting process itself ends the wait (queue, pipe)", async () => {
+  // A Node process waiting in one call may still run a timer: the hub asks each process of a
+  // would-be cycle whether it has other work pending before it reports.
+  await runScenario("own-timer", ["--on-deadlock=kill"], async (run) => {
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(result(run, "own-timer-queue"), "from a timer");
+    assert.equal(result(run, "own-timer-pipe"), "from a timer");
+    assert.equal(result(run, "own-timer-exit"), 0);
+    assert.deepEqual(
+      run.events.filter((e) => e.type === "deadlock"),
+      [],
+      "a deadlock was reported for waits a timer ended",
+    );
+  });
+});
+
 test("no false deadlock on long waits that end (lock, chain, event, queue, barrier, condition)", async () => {
   await runScenario("progress", [], async (run) => {
     assert.equal(run.code, 0, describeRun(run));

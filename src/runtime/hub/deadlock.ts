@@ -7,7 +7,8 @@
  * Suspects that could be released by a process that is not itself a suspect are cleared,
  * until nothing changes; whoever is left waits for ever. Because a Node process may still
  * run other tasks while one of them waits, a suspect must also have been silent (sent the
- * hub nothing) for a while before it is reported.
+ * hub nothing) for a while, and have said it has no other work pending (the hub's
+ * `confirmedIdle`), before it is reported.
  */
 import type { Peer } from "./peer";
 

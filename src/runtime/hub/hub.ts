@@ -220,6 +220,12 @@ export class Hub implements ChannelWarnings {
   private handle(peer: Peer, frame: Frame): void {
     const h = frame.header;
     const req = h.req as number;
+    if (h.type === "idle") {
+      // Not a sign of life: the process answers while it waits.
+      peer.probed = false;
+      peer.idle = { at: Date.now(), pending: (h.pending as string[] | undefined) ?? [] };
+      return;
+    }
     peer.lastFrameAt = Date.now();
     if (this.syncObjects.handle(peer, h) || this.channelObjects.handle(peer, frame)) {
       // Any wait may have begun: a deadlock, if there is one, is found within a second.
@@ -407,8 +413,30 @@ export class Hub implements ChannelWarnings {
     if (waits.length === 0) return false;
     const quietBefore = Date.now() - QUIET_MS;
     const stuck = findDeadlock(waits, (peer) => peer.lastFrameAt <= quietBefore);
-    if (stuck.length > 0) this.reportDeadlock(stuck);
+    if (stuck.length > 0 && this.confirmedIdle(stuck)) this.reportDeadlock(stuck);
     return true;
+  }
+
+  /**
+   * Whether every process of a would-be deadlock said, since it last did anything, that it
+   * has nothing else pending. A Node process waiting on one call may still run a timer or
+   * a callback that ends the wait; until each has answered so, they are asked, and the
+   * next check decides.
+   */
+  private confirmedIdle(stuck: DeadlockEntry[]): boolean {
+    let confirmed = true;
+    for (const number of new Set(stuck.map((entry) => entry.p))) {
+      const peer = [...this.peers].find((candidate) => candidate.number === number);
+      if (!peer) continue;
+      const idle = peer.idle;
+      if (idle && idle.at > peer.lastFrameAt && idle.pending.length === 0) continue;
+      confirmed = false;
+      if (!peer.probed) {
+        peer.probed = true;
+        peer.send({ type: "idle?" });
+      }
+    }
+    return confirmed;
   }
 
   private reportDeadlock(stuck: DeadlockEntry[]): void {

@@ -20,8 +20,12 @@ export class Peer {
   number = 0;
   pid = 0;
   saidBye = false;
-  /** When the hub last heard from this process (ms, wall clock). */
+  /** When the hub last heard from this process (ms, wall clock), answers to probes aside. */
   lastFrameAt = Date.now();
+  /** The last answer to "idle?" (deadlock.ts): when, and what else it had pending. */
+  idle: { at: number; pending: string[] } | null = null;
+  /** Whether an "idle?" is out and unanswered. */
+  probed = false;
   private readonly out: Buffer[] = [];
   private scheduled = false;
 
