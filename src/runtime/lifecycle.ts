@@ -112,6 +112,9 @@ function keepEventsOnTerminate(): void {
 export async function runChild(runtimeEntry: string): Promise<void> {
   const launch = JSON.parse(process.env[ENV.launch] ?? "{}") as LaunchSpec;
   installLoader(runtimeEntry);
+  // As Python's spawn passes sys.argv: top-level code that reads the arguments computes
+  // the same values in every process.
+  process.argv = [process.argv[0], launch.entry, ...(launch.argv ?? [])];
   process.title = `procscope ${launch.name}`;
   const argsBody = await context.connectChild({
     name: launch.name,

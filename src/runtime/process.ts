@@ -43,6 +43,8 @@ export interface LaunchSpec {
   identity: number[];
   daemon: boolean;
   parentName: string;
+  /** The program's arguments, which the child sees in `process.argv` as its parent does. */
+  argv: string[];
 }
 
 const liveChildren = new Set<Process>();
@@ -144,6 +146,7 @@ export class Process<A extends unknown[] = unknown[]> {
       identity: this.identity,
       daemon: this.daemon,
       parentName: context.info.name,
+      argv: process.argv.slice(2),
     };
     void context.ensureConnected();
     const child = spawn(process.execPath, [...process.execArgv, path.join(__dirname, "child.js")], {

@@ -44,7 +44,7 @@ test("main() runs only in the root; top-level code runs again in every process",
   const child = result<Identity>(run, "child");
   assert.equal(root.isMain, true);
   assert.equal(child.isMain, false);
-  const topLevel = resultsOf<{ pid: number; isMain: boolean }>(run, "top-level");
+  const topLevel = resultsOf<{ pid: number; isMain: boolean; argv: string[] }>(run, "top-level");
   assert.deepEqual(
     topLevel.map((entry) => [entry.pid, entry.isMain]).sort(),
     [
@@ -52,6 +52,8 @@ test("main() runs only in the root; top-level code runs again in every process",
       [child.pid, false],
     ].sort(),
   );
+  // The program's arguments are the same everywhere, as Python's spawn passes sys.argv.
+  for (const entry of topLevel) assert.deepEqual(entry.argv, ["identity"], `P of pid ${entry.pid}`);
 });
 
 test("a child is a real OS process whose parent is the process that started it", async () => {
