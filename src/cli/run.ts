@@ -80,11 +80,15 @@ export async function runProgram(options: RunOptions): Promise<number> {
   const onSigterm = (): void => launch.stop("SIGTERM");
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
+  // A closed terminal: the run's processes are in a process group of their own, which the
+  // hangup does not reach; they are stopped as for SIGTERM, not left running unseen.
+  process.on("SIGHUP", onSigterm);
   const finished = await launch.finished;
   const exitCode =
     deadlocked && options.onDeadlock === "kill" ? DEADLOCK_EXIT_CODE : finished.exitCode;
   process.off("SIGINT", onSigint);
   process.off("SIGTERM", onSigterm);
+  process.off("SIGHUP", onSigterm);
   events.sort((a, b) => a.t - b.t);
   if (!options.trace) return exitCode;
 

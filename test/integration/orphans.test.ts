@@ -80,6 +80,18 @@ test("Ctrl-C on the CLI (SIGINT) ends every process of the run", async () => {
   assert.equal(run.code, 128 + 2, "the CLI exits as a shell reports an interrupt");
 });
 
+test("the terminal closed (SIGHUP to the CLI) ends every process of the run", async () => {
+  // The run's processes have a process group of their own: the hangup reaches the CLI only.
+  const tracePath = scratch("hangup.pstrace");
+  const started = startCli(runArgs("orphans.ts", tracePath));
+  const ready = await readyTree(started);
+  started.child.kill("SIGHUP");
+  await assertAllGone([ready.root, ...ready.descendants], started.mark);
+  const run = await collect(started, tracePath);
+  const [end] = eventsOf(run.events, "run.end");
+  assert.ok(end, "the trace was written");
+});
+
 test("a run that ends normally leaves no process behind, daemons included", async () => {
   const started = startCli(
     runArgs("processes.ts", scratch("normal.pstrace"), { args: ["exit-joins-and-terminates"] }),
