@@ -10,6 +10,7 @@ import * as v8 from "node:v8";
 import { context, record } from "./context";
 import { fromWire } from "./clone";
 import { EOFError } from "./errors";
+import { timeoutSeconds } from "./limits";
 import { callerLocation } from "./callsite";
 import type { HubClient, Reply } from "./hub-client";
 import { TraceSite } from "./recorder";
@@ -42,8 +43,8 @@ interface Waiter {
 
 export interface TakeOptions {
   block?: boolean;
-  /** Seconds; undefined waits forever. */
-  timeout?: number;
+  /** Seconds; undefined (or null, or Infinity) waits forever. */
+  timeout?: number | null;
 }
 
 /** Readers by link and object, for the server's `recall`. */
@@ -168,7 +169,8 @@ export class ChannelReader {
       const loc = tracing ? callerLocation() : undefined;
       noteBlockingCall(`${op}()`, this.obj);
       record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
-      item = (await this.wait(false, options.timeout, op, loc)) as Item;
+      const timeout = timeoutSeconds(options.timeout, `${op}()`);
+      item = (await this.wait(false, timeout, op, loc)) as Item;
     }
     if (tracing) this.recordReceive(item, started);
     return item;
@@ -179,10 +181,10 @@ export class ChannelReader {
   }
 
   /** Resolves true once an item is available (or the channel ended), false on timeout. */
-  async poll(timeout: number | undefined): Promise<boolean> {
+  async poll(timeout: number | null | undefined): Promise<boolean> {
     if (this.buffered > 0) return true;
     try {
-      await this.wait(true, timeout, "poll");
+      await this.wait(true, timeoutSeconds(timeout, "poll()"), "poll");
       return true;
     } catch (error) {
       if (error instanceof EOFError) return true;

@@ -48,6 +48,24 @@ export function tooDeep(what: string, path: string): PicklingError {
   );
 }
 
+/**
+ * A timeout as the runtime takes it: seconds, or undefined to wait for ever — Python's
+ * `None`, which a program writes `undefined`, `null` or `Infinity` (a timer of Infinity ms
+ * would fire at once). A negative one is 0, as before; one that is not a number is refused.
+ */
+export function timeoutSeconds(
+  timeout: number | null | undefined,
+  call: string,
+): number | undefined {
+  if (timeout === undefined || timeout === null || timeout === Infinity) return undefined;
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
+    throw new ValueError(
+      `${call}: timeout must be a number of seconds, or null to wait for ever; got ${String(timeout)}`,
+    );
+  }
+  return Math.max(0, timeout);
+}
+
 function count(n: number): string {
   return n.toLocaleString("en-US");
 }

@@ -82,9 +82,9 @@ export class Connection<T = unknown> {
   }
 
   /** Whether data (or end-of-file) is available, waiting up to `timeout` seconds (default 0). */
-  async poll(timeout = 0): Promise<boolean> {
+  async poll(timeout: number | null = 0): Promise<boolean> {
     this.check("poll", this.readable);
-    return this.inbox().poll(timeout === null ? undefined : timeout);
+    return this.inbox().poll(timeout);
   }
 
   /** Closes this process's handle on this end. */

@@ -13,7 +13,7 @@ import { referenceOf, describeReference, type FunctionRef } from "./functions";
 import { walkValue, toWire, Walk, lastWalkBulkBytes } from "./clone";
 import { ValueError } from "./errors";
 import { callerLocation } from "./callsite";
-import { checkMessageSize } from "./limits";
+import { checkMessageSize, timeoutSeconds } from "./limits";
 import { collectSharedHandles } from "./handles";
 import { noteBlockingCall } from "./sync/held";
 import type { ProcessJoinEvent, ProcessRole } from "../protocol/trace";
@@ -199,7 +199,8 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   /** Waits for the process to end, or until `timeout` seconds have passed. */
-  async join(timeout?: number): Promise<void> {
+  async join(given?: number | null): Promise<void> {
+    const timeout = timeoutSeconds(given, "join()");
     if (!this.child || !this.exited)
       throw new ValueError(`cannot join ${this.name}: it was never started`);
     if (this.code !== null) return;

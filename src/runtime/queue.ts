@@ -13,6 +13,7 @@ import {
 } from "./channel-writer";
 import { TO_HANDLE, registerReviver, type Handle } from "./clone";
 import { Empty, Full, ValueError } from "./errors";
+import { timeoutSeconds } from "./limits";
 import { createObject } from "./objects";
 import { currentLink, revivedVia, withVia } from "./link";
 import { TraceSite } from "./recorder";
@@ -20,8 +21,8 @@ import type { ObjectKind } from "../protocol/trace";
 
 export interface PutOptions {
   block?: boolean;
-  /** Seconds; undefined waits forever. */
-  timeout?: number;
+  /** Seconds; undefined (or null, or Infinity) waits forever. */
+  timeout?: number | null;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -72,7 +73,7 @@ class BaseQueue<T> {
       this.link,
       { type: "put", obj: this.id, count: 1, nowait: !block },
       body,
-      block ? options.timeout : undefined,
+      block ? timeoutSeconds(options.timeout, "put()") : undefined,
     );
     if (!reply.header.ok) throw new Full(`queue ${this.id} is full (maxsize ${this.maxsize})`);
     if (context.tracing) {

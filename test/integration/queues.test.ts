@@ -82,3 +82,20 @@ test("SimpleQueue: put, get, empty and close across processes", async () => {
   assert.equal(result(run, "simple-echo"), "echo ping");
   assertThrew(result(run, "simple-put-after-close"), "ValueError", "SimpleQueue put after close");
 });
+
+test("timeouts of null and Infinity wait for ever, as Python's None; NaN is a ValueError", async () => {
+  const run = await runFixture("forever-timeouts.ts");
+  assertSucceeded(run);
+  assert.equal(result(run, "get-null"), "first");
+  assert.equal(result(run, "get-infinity"), "second");
+  assert.equal(result(run, "event-infinity"), true);
+  assert.equal(result(run, "join-infinity"), 0);
+  assert.equal(result(run, "wait-infinity"), true);
+  assert.equal(result(run, "get-null-result"), "done");
+  const nan = assertThrew(result(run, "nan"), "ValueError", "a NaN timeout");
+  assert.match(
+    nan.message,
+    /^get\(\): timeout must be a number of seconds, or null to wait for ever; got NaN$/,
+  );
+  assert.doesNotMatch(run.stderr, /TimeoutOverflowWarning/);
+});

@@ -1,6 +1,7 @@
 /** `AsyncResult`: the handle of a result a pool will deliver (Python's `AsyncResult`). */
 import { TimeoutError, ValueError } from "../errors";
 import { context } from "../context";
+import { timeoutSeconds } from "../limits";
 
 export class AsyncResult<T> {
   private settled = false;
@@ -26,7 +27,8 @@ export class AsyncResult<T> {
   }
 
   /** The result, waiting for it; rejects with the task's error, or `TimeoutError`. */
-  async get(timeout?: number): Promise<T> {
+  async get(given?: number | null): Promise<T> {
+    const timeout = timeoutSeconds(given, "AsyncResult.get()");
     if (!(await this.wait(timeout))) {
       throw new TimeoutError(`the result was not ready within ${timeout} s`);
     }
@@ -35,7 +37,8 @@ export class AsyncResult<T> {
   }
 
   /** Waits until the result is ready or `timeout` seconds passed; resolves whether it is. */
-  async wait(timeout?: number): Promise<boolean> {
+  async wait(given?: number | null): Promise<boolean> {
+    const timeout = timeoutSeconds(given, "AsyncResult.wait()");
     if (this.settled) return true;
     if (timeout === undefined) {
       await context.client.pin(() => this.done);

@@ -6,10 +6,11 @@ import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { timeoutSeconds } from "../limits";
 
 export interface BarrierOptions {
-  /** Default timeout of `wait`, in seconds. */
-  timeout?: number;
+  /** Default timeout of `wait`, in seconds (undefined, null or Infinity: none). */
+  timeout?: number | null;
 }
 
 export class Barrier {
@@ -26,7 +27,7 @@ export class Barrier {
       );
     }
     this.parties = parties;
-    this.timeout = options.timeout;
+    this.timeout = timeoutSeconds(options.timeout, "Barrier()");
     this.id = existing ?? createObject("barrier", { type: "barrier", parties }, { value: parties });
   }
 
@@ -35,7 +36,8 @@ export class Barrier {
    * (0 … parties-1). A timeout, an `abort()` or a party's death breaks the barrier:
    * every waiter then rejects `BrokenBarrierError`.
    */
-  async wait(timeout: number | undefined = this.timeout): Promise<number> {
+  async wait(given: number | null | undefined = this.timeout): Promise<number> {
+    const timeout = timeoutSeconds(given, "Barrier.wait()");
     noteBlockingCall("Barrier.wait()", this.id);
     const started = context.now();
     const pending = requestThenLocate(

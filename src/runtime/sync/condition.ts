@@ -12,6 +12,7 @@ import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { timeoutSeconds } from "../limits";
 
 export class Condition {
   readonly id: string;
@@ -42,7 +43,8 @@ export class Condition {
    * Releases the lock, waits for a notify (or `timeout` seconds), takes the lock back.
    * Resolves false on timeout. The caller must hold the lock.
    */
-  async wait(timeout?: number): Promise<boolean> {
+  async wait(given?: number | null): Promise<boolean> {
+    const timeout = timeoutSeconds(given, "Condition.wait()");
     this.checkHeld("wait");
     noteBlockingCall("Condition.wait()", this.id, this.lock.id);
     const started = context.now();
@@ -72,7 +74,11 @@ export class Condition {
   }
 
   /** Waits until `predicate()` is true, re-checking after each notify; false on timeout. */
-  async waitFor(predicate: () => boolean | Promise<boolean>, timeout?: number): Promise<boolean> {
+  async waitFor(
+    predicate: () => boolean | Promise<boolean>,
+    given?: number | null,
+  ): Promise<boolean> {
+    const timeout = timeoutSeconds(given, "Condition.waitFor()");
     const deadline = timeout === undefined ? undefined : Date.now() + timeout * 1000;
     let result = await predicate();
     while (!result) {

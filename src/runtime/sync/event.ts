@@ -5,6 +5,7 @@ import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
 import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { timeoutSeconds } from "../limits";
 
 export class Event {
   readonly id: string;
@@ -35,7 +36,8 @@ export class Event {
   }
 
   /** Waits until the flag is set; resolves false if `timeout` seconds passed first. */
-  async wait(timeout?: number): Promise<boolean> {
+  async wait(given?: number | null): Promise<boolean> {
+    const timeout = timeoutSeconds(given, "Event.wait()");
     noteBlockingCall("Event.wait()", this.id);
     const started = context.now();
     const pending = requestThenLocate(

@@ -30,7 +30,13 @@ export type PermitKind = Extract<ObjectKind, "lock" | "rlock" | "semaphore" | "b
 
 export interface AcquireOptions {
   block?: boolean;
-  /** Seconds; undefined waits forever. */
+  /** Seconds; undefined (or null, or Infinity) waits forever. */
+  timeout?: number | null;
+}
+
+/** An acquire's options once a timeout of null or Infinity is read as none. */
+interface Wanted {
+  block?: boolean;
   timeout?: number;
 }
 
@@ -126,7 +132,10 @@ export abstract class Permits {
   readonly onBiasLost: Array<() => void> = [];
 
   /** Takes one permit; resolves false if none came within the timeout. */
-  protected async takePermit(options: AcquireOptions): Promise<boolean> {
+  protected async takePermit(given: AcquireOptions): Promise<boolean> {
+    // null and Infinity wait for ever, as undefined does (Python's None).
+    const forever = given.timeout === null || given.timeout === Infinity;
+    const options: Wanted = { block: given.block, timeout: forever ? undefined : given.timeout! };
     const block = options.block ?? true;
     if (options.timeout !== undefined && !block) {
       throw new ValueError("acquire(): a timeout cannot be given with block: false");
@@ -219,7 +228,7 @@ export abstract class Permits {
     );
   }
 
-  private async takeFromHub(options: AcquireOptions, block: boolean): Promise<boolean> {
+  private async takeFromHub(options: Wanted, block: boolean): Promise<boolean> {
     const started = context.now();
     // A release just made leaves in the same write as this request (see requestThenLocate).
     const { reply: pending, loc } = requestThenLocate(
