@@ -325,6 +325,11 @@ test("a pool's process killed: its workers end at once, not with the run", async
   await assertNothingLeft(run);
 });
 
+test("a task goes to a free worker, not behind one whose task waits (for an event it would set)", async () => {
+  const run = await succeeded(scenario("free-worker-takes-next"));
+  assert.deepEqual(result(run, "free-worker"), ["quick", "set", "released"]);
+});
+
 test("a task too big to send: ValueError at the call, and the pool goes on and joins", async () => {
   const run = await succeeded(scenario("too-big-task"));
   const error = assertThrew(result(run, "too-big"), "ValueError", "too big");

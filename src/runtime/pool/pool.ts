@@ -30,11 +30,13 @@ import type {
 } from "../../protocol/trace";
 
 /**
- * How many tasks a worker is handed ahead of its results. Long tasks: two (one running,
- * one ready), so a slow task never holds up work another worker could do. Short tasks: as
- * many as make up about `QUEUED_WORK_NS` of work, so workers never wait for a round trip.
+ * How many tasks a worker is handed ahead of its results. Long tasks, and any task before
+ * the first result says how long they take: one, as a Python worker takes the next task
+ * only once it is free — a task handed to a worker behind one that waits (for an event the
+ * task would set, say) would wait too, while another worker sat idle. Short tasks: as many
+ * as make up about `QUEUED_WORK_NS` of work, so workers never wait for a round trip.
  */
-const MIN_PREFETCH = 2;
+const MIN_PREFETCH = 1;
 const MAX_PREFETCH = 1024;
 const QUEUED_WORK_NS = 5_000_000;
 /**
