@@ -330,6 +330,17 @@ test("a task goes to a free worker, not behind one whose task waits (for an even
   assert.deepEqual(result(run, "free-worker"), ["quick", "set", "released"]);
 });
 
+test("a task whose promise nothing can settle fails saying so (the worker does not die), and the pool goes on", async () => {
+  const run = await succeeded(scenario("never-settles"));
+  const error = assertThrew(result(run, "stranded"), "Error", "stranded task");
+  assert.match(
+    error.message,
+    /^the promise returned by neverSettles never settled: nothing was left/,
+  );
+  assert.equal(result(run, "after"), 16);
+  assert.equal(workerSpawns(run).length, 1, "the worker lived on");
+});
+
 test("a task too big to send: ValueError at the call, and the pool goes on and joins", async () => {
   const run = await succeeded(scenario("too-big-task"));
   const error = assertThrew(result(run, "too-big"), "ValueError", "too big");

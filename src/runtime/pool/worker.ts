@@ -89,6 +89,26 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/**
+ * `value`, once it settles; or an error once nothing is left in this process that could
+ * settle it (Node is about to exit: no timer, no I/O, no message pending). The task then
+ * fails saying so, where the worker would otherwise exit as if it had died.
+ */
+function settledOrStranded(value: PromiseLike<unknown>, fn: string): Promise<unknown> {
+  let onEmpty: (() => void) | null = null;
+  const stranded = new Promise<never>((_, reject) => {
+    onEmpty = () =>
+      reject(
+        new Error(
+          `the promise returned by ${fn} never settled: nothing was left in the worker that ` +
+            "could settle it (no timer, I/O or message pending)",
+        ),
+      );
+    process.once("beforeExit", onEmpty);
+  });
+  return Promise.race([value, stranded]).finally(() => process.off("beforeExit", onEmpty!));
+}
+
 export async function poolWorker(settings: WorkerSettings): Promise<void> {
   const inbox = new Inbox(settings);
   if (settings.initializer) await resolveReference(settings.initializer)(...settings.initargs);
@@ -114,7 +134,7 @@ export async function poolWorker(settings: WorkerSettings): Promise<void> {
         const value = spread ? fn(...(calls[i] as unknown[])) : fn(calls[i]);
         // Awaited only when it is a promise: a turn of the microtask queue per call would
         // cost more than a trivial task.
-        values.add(isThenable(value) ? await value : value);
+        values.add(isThenable(value) ? await settledOrStranded(value, message.fn.name) : value);
       }
       result = {
         task: message.task,
