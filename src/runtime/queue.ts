@@ -39,15 +39,20 @@ class BaseQueue<T> {
   private sendSite: TraceSite | null = null;
 
   constructor(maxsize: number, kind: QueueKind, existing?: string) {
-    if (!Number.isInteger(maxsize) || maxsize < 0) {
-      throw new ValueError(`maxsize must be a non-negative integer, got ${String(maxsize)}`);
+    if (!Number.isInteger(maxsize)) {
+      throw new ValueError(`maxsize must be an integer, got ${String(maxsize)}`);
     }
-    this.maxsize = maxsize;
+    // As in Python, a maxsize of 0 or less is no bound at all.
+    this.maxsize = Math.max(0, maxsize);
     if (existing) {
       this.id = existing;
       return;
     }
-    this.id = createObject(kind, { type: "channel", maxsize, pipe: false }, { maxsize });
+    this.id = createObject(
+      kind,
+      { type: "channel", maxsize: this.maxsize, pipe: false },
+      { maxsize: this.maxsize },
+    );
   }
 
   /** Puts `item` at the tail. On a bounded queue, waits for room (or rejects `Full`). */
@@ -106,6 +111,8 @@ class BaseQueue<T> {
 
   /** Removes and returns the head item, waiting for one (or rejects `Empty`). */
   get(options: TakeOptions = {}): Promise<T> {
+    // As in Python: close() ends this process's use of the queue, reading too.
+    if (this.closed) return Promise.reject(new ValueError(`queue ${this.id} is closed`));
     const reader = this.channelReader();
     const ready = reader.takeReady();
     if (ready) {
@@ -137,7 +144,10 @@ class BaseQueue<T> {
     return this.maxsize > 0 && (await this.qsize()) >= this.maxsize;
   }
 
-  /** This process will put no more; what it put is still delivered. */
+  /**
+   * This process will use the queue no more (Python's `close()`): what it put is still
+   * delivered; a later put or get here throws `ValueError`.
+   */
   close(): void {
     this.closed = true;
     this.link.flush();

@@ -48,6 +48,12 @@ test("bounded queue: put waits for room, put timeout and non-blocking puts rejec
 test("qsize, empty and full follow the puts", async () => {
   const run = await scenario("sizes");
   assert.deepEqual(result(run, "fresh"), { qsize: 0, empty: true, full: false });
+  assert.deepEqual(result(run, "negative-maxsize"), {
+    maxsize: 0,
+    qsize: 4,
+    empty: false,
+    full: false,
+  });
   assert.deepEqual(result(run, "two-items"), { qsize: 2, empty: false, full: false });
   assert.deepEqual(result(run, "at-maxsize"), { qsize: 3, empty: false, full: true });
 });
@@ -62,6 +68,8 @@ test("close(): what was put before is delivered; put after close throws ValueErr
   const run = await scenario("close");
   assert.deepEqual(result(run, "delivered-after-close"), [1, 2, 3]);
   assertThrew(result(run, "put-after-close"), "ValueError", "put after close");
+  // At once, as in Python (not after the timeout, with Empty).
+  assertThrew(result(run, "get-after-close"), "ValueError", "get after close");
 });
 
 test("JoinableQueue: join() waits until every task put is marked done", async () => {
