@@ -65,7 +65,7 @@ export function loadingProgram(load: () => void): void {
 
 export class Process<A extends unknown[] = unknown[]> {
   name: string;
-  daemon: boolean;
+  private isDaemon: boolean;
   private readonly target: (...args: A) => unknown;
   private readonly args: A;
   private child: ChildProcess | null = null;
@@ -92,8 +92,9 @@ export class Process<A extends unknown[] = unknown[]> {
     this.target = options.target;
     this.args = (options.args ?? []) as A;
     this.identity = [...context.info.identity, ++context.childCounter];
-    this.name = options.name ?? `Process-${this.identity.join(":")}`;
-    this.daemon = options.daemon ?? context.info.daemon;
+    // An empty name is no name, as in Python.
+    this.name = options.name || `Process-${this.identity.join(":")}`;
+    this.isDaemon = options.daemon ?? context.info.daemon;
     this.role = options.role ?? "process";
     this.direct = options.direct ?? false;
   }
@@ -104,17 +105,34 @@ export class Process<A extends unknown[] = unknown[]> {
     return this.exited;
   }
 
+  /** Whether the process is ended with its parent; set before `start()` only, as in Python. */
+  get daemon(): boolean {
+    return this.isDaemon;
+  }
+
+  set daemon(daemon: boolean) {
+    if (this.child) throw new ValueError(`cannot set daemon of ${this.name}: it has started`);
+    this.isDaemon = daemon;
+  }
+
   get pid(): number | null {
+    this.checkNotClosed();
     return this.child?.pid ?? null;
   }
 
   /** Python's `exitcode`: null while running, the exit code, or -N when killed by signal N. */
   get exitCode(): number | null {
+    this.checkNotClosed();
     return this.code;
   }
 
+  /** After `close()`, as in Python, the object answers nothing more. */
+  private checkNotClosed(): void {
+    if (this.closed) throw new ValueError(`process object ${this.name} is closed`);
+  }
+
   start(): this {
-    if (this.closed) throw new ValueError("process object is closed");
+    this.checkNotClosed();
     if (loadingEntry) {
       // Every child runs the program's top level again: a start there would start another
       // child from each child, without end (Python's spawn refuses it the same way).
@@ -200,6 +218,7 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Waits for the process to end, or until `timeout` seconds have passed. */
   async join(given?: number | null): Promise<void> {
+    this.checkNotClosed();
     const timeout = timeoutSeconds(given, "join()");
     if (!this.child || !this.exited)
       throw new ValueError(`cannot join ${this.name}: it was never started`);
@@ -221,11 +240,13 @@ export class Process<A extends unknown[] = unknown[]> {
   }
 
   isAlive(): boolean {
+    this.checkNotClosed();
     return this.child !== null && this.code === null;
   }
 
   /** Sends SIGTERM, as Python's `terminate()`. */
   terminate(): void {
+    this.checkNotClosed();
     if (!this.isAlive()) return;
     this.stopAsked ??= "terminate";
     this.child!.kill("SIGTERM");
@@ -243,24 +264,27 @@ export class Process<A extends unknown[] = unknown[]> {
 
   /** Sends SIGKILL, as Python's `kill()`. */
   kill(): void {
+    this.checkNotClosed();
     if (!this.isAlive()) return;
     this.stopAsked = "kill";
     this.child!.kill("SIGKILL");
   }
 
   close(): void {
+    if (this.closed) return;
     if (this.isAlive()) throw new ValueError(`cannot close ${this.name}: it is still running`);
     this.closed = true;
   }
 
   toString(): string {
+    if (this.closed) return `<Process name='${this.name}' closed>`;
     const state =
       this.child === null
         ? "initial"
         : this.code === null
           ? "started"
           : `stopped exitcode=${this.code}`;
-    return `<Process name='${this.name}' pid=${this.pid ?? "None"} ${state}${this.daemon ? " daemon" : ""}>`;
+    return `<Process name='${this.name}' pid=${this.child?.pid ?? "None"} ${state}${this.daemon ? " daemon" : ""}>`;
   }
 }
 

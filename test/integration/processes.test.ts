@@ -109,6 +109,16 @@ test("start() twice, close() while running and start() after close() throw Value
   }
 });
 
+test("as in Python: daemon is set before start() only; a closed process answers nothing; '' is no name", async () => {
+  const run = await scenario("lifecycle");
+  assertThrew(result(run, "daemon-after-start"), "ValueError", "daemon after start");
+  for (const use of ["pid", "exitCode", "isAlive", "join", "terminate", "kill"]) {
+    const error = assertThrew(result(run, `${use}-after-close`), "ValueError", use);
+    assert.match(error.message, /^process object Process-\d+ is closed$/, use);
+  }
+  assert.match(result<string>(run, "unnamed"), /^Process-\d+$/);
+});
+
 test("fork(f, ...args) starts the process at once and passes the arguments", async () => {
   const run = await scenario("fork");
   assertSucceeded(run);
