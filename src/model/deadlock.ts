@@ -9,9 +9,13 @@ export function describeDeadlock(event: DeadlockEvent, nameOf: (obj: ObjectId) =
       (entry.loc ? ` at ${entry.loc}` : "") +
       (entry.waitingFor.length > 0
         ? `, waiting for ${entry.waitingFor.map((n) => `P${n}`).join(" or ")}`
-        : ""),
+        : ", which no other process could end"),
   );
-  return `DEADLOCK: ${cycle} wait for each other and none can proceed.\n${lines.map((line) => `  ${line}`).join("\n")}`;
+  const head =
+    new Set(event.processes.map((entry) => entry.p)).size === 1
+      ? `${cycle} waits for ever: nothing can end its wait.`
+      : `${cycle} wait for each other and none can proceed.`;
+  return `DEADLOCK: ${head}\n${lines.map((line) => `  ${line}`).join("\n")}`;
 }
 
 /** A cycle of processes that wait for each other, as the timeline highlights it. */

@@ -256,6 +256,38 @@ test("deadlock over locks biased to their holders (taken alone first): reported"
   assertRunWentOn(outcome);
 });
 
+test("one process waiting for ever on what no other process could end is reported, and ended", async () => {
+  await runScenario("alone", ["--on-deadlock=kill"], async (run) => {
+    assert.equal(run.code, 3, describeRun(run));
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    assert.deepEqual(
+      deadlock.processes.map((e) => [e.p, e.op, e.waitingFor]),
+      [[1, "event.wait", []]],
+    );
+    assert.ok(deadlock.processes[0].loc?.startsWith(fixtureLine(FIXTURE, "alone-wait")));
+    assert.match(run.stderr, /DEADLOCK: P1 waits for ever: nothing can end its wait\./);
+    assert.match(
+      run.stderr,
+      /P1 is blocked in event\.wait on Event1 at \S+, which no other process could end/,
+    );
+  });
+});
+
+test("a barrier short of parties, with no process left that could come, is reported", async () => {
+  await runScenario("barrier-short", ["--on-deadlock=kill"], async (run) => {
+    assert.equal(run.code, 3, describeRun(run));
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    assert.deepEqual(
+      deadlock.processes.map((e) => [e.p, e.op]),
+      [
+        [1, "barrier.wait"],
+        [2, "barrier.wait"],
+      ],
+    );
+    assert.match(run.stderr, /DEADLOCK: P1, P2 wait for each other and none can proceed\./);
+  });
+});
+
 test("--on-deadlock=kill ends the run with exit status 3 and leaves no process", async () => {
   const { run, leftAfterExit } = await killed();
   assert.equal(run.code, 3, describeRun(run));

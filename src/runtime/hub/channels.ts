@@ -45,6 +45,9 @@ const MAX_ANSWER_BYTES = 64 << 20;
 const FAST_RETURN_MS = 5;
 const SLOW_RETURN_MS = 50;
 
+/** Stands for a pipe writer that has not connected yet: never stuck, so a possible sender. */
+const STARTING_WRITER: Actor = { number: 0 };
+
 export interface ChannelEvents {
   /** A reader died holding messages: `ids` names them (`sender:seq`), oldest first. */
   lost(channel: Channel, peer: Peer, ids: string[]): void;
@@ -218,7 +221,10 @@ export class Channel {
 
   /** Untimed gets waiting here, with who could end them: a pipe's writers, or anyone. */
   blockedWaits(live: Actor[]): BlockedWait[] {
-    const writers = [...this.writers.keys()].filter((w): w is Peer => typeof w !== "number");
+    // A writer still starting (known by its pid only) may yet send: it counts as one who can.
+    const writers: Actor[] = [...this.writers.keys()].map((w) =>
+      typeof w === "number" ? STARTING_WRITER : w,
+    );
     return this.demands
       .filter((demand) => !demand.timed)
       .map((demand) => ({

@@ -50,10 +50,12 @@ export function findDeadlock(
   while (changed) {
     changed = false;
     for (const peer of stuck as Set<Peer>) {
-      // A process proceeds if any one of its waits can end.
+      // A process proceeds if any one of its waits can end. A wait no other process could
+      // end (a barrier short of parties, an event only its waiter knows) cannot: whether
+      // the waiting process itself may yet end it is what `confirmedIdle` asks it.
       const canProceed = byPeer
         .get(peer)!
-        .some((wait) => wait.releasers.length === 0 || wait.releasers.some((r) => !stuck.has(r)));
+        .some((wait) => wait.releasers.some((r) => !stuck.has(r)));
       if (canProceed) {
         stuck.delete(peer);
         changed = true;
