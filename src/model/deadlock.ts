@@ -5,7 +5,11 @@ export function describeDeadlock(event: DeadlockEvent, nameOf: (obj: ObjectId) =
   const cycle = event.processes.map((entry) => `P${entry.p}`).join(", ");
   const lines = event.processes.map(
     (entry) =>
-      `P${entry.p} is blocked in ${entry.op} on ${nameOf(entry.obj)}` +
+      // A join waits on a process (its name), not on an object of the run.
+      `P${entry.p} is blocked in ` +
+      (entry.op === "process.join"
+        ? `join() of ${entry.obj}`
+        : `${entry.op} on ${nameOf(entry.obj)}`) +
       (entry.loc ? ` at ${entry.loc}` : "") +
       (entry.waitingFor.length > 0
         ? `, waiting for ${entry.waitingFor.map((n) => `P${n}`).join(" or ")}`

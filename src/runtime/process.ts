@@ -226,9 +226,26 @@ export class Process<A extends unknown[] = unknown[]> {
     const started = context.now();
     const loc = context.tracing ? callerLocation() : undefined;
     noteBlockingCall(`join() of ${this.name}`, `process ${this.pid}`);
-    await context.client.pin(() =>
-      timeout === undefined ? this.exited! : untilOrTimeout(this.exited!, timeout),
-    );
+    // Untimed, a join is a wait the hub watches for deadlocks: only the child can end it
+    // (a child that waits for what its joiner holds, or would send, never will).
+    const watched = timeout === undefined;
+    const declare = (on: boolean): void =>
+      context.client.send({
+        type: "awaiting",
+        obj: this.name,
+        op: "process.join",
+        on,
+        by: this.child!.pid,
+        loc,
+      });
+    if (watched) declare(true);
+    try {
+      await context.client.pin(() =>
+        timeout === undefined ? this.exited! : untilOrTimeout(this.exited!, timeout),
+      );
+    } finally {
+      if (watched) declare(false);
+    }
     if (this.code !== null) {
       record<ProcessJoinEvent>({
         type: "process.join",

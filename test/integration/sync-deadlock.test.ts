@@ -256,6 +256,36 @@ test("deadlock over locks biased to their holders (taken alone first): reported"
   assertRunWentOn(outcome);
 });
 
+test("a join of a child that waits for what its joiner holds is part of the deadlock", async () => {
+  await runScenario("join-holding", ["--on-deadlock=kill"], async (run) => {
+    assert.equal(run.code, 3, describeRun(run));
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    assert.deepEqual(
+      deadlock.processes.map((e) => [e.p, e.op, e.waitingFor]),
+      [
+        [1, "process.join", [2]],
+        [2, "lock.acquire", [1]],
+      ],
+    );
+    assert.ok(deadlock.processes[0].loc?.startsWith(fixtureLine(FIXTURE, "join-holding")));
+    assert.match(run.stderr, /P1 is blocked in join\(\) of Process-1 at \S+, waiting for P2/);
+  });
+});
+
+test("main returning while its child waits for what main never sent: the exit's join is reported", async () => {
+  await runScenario("exit-join", ["--on-deadlock=kill"], async (run) => {
+    assert.equal(run.code, 3, describeRun(run));
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    assert.deepEqual(
+      deadlock.processes.map((e) => [e.p, e.op]),
+      [
+        [1, "process.join"],
+        [2, "queue.get"],
+      ],
+    );
+  });
+});
+
 test("one process waiting for ever on what no other process could end is reported, and ended", async () => {
   await runScenario("alone", ["--on-deadlock=kill"], async (run) => {
     assert.equal(run.code, 3, describeRun(run));

@@ -21,6 +21,17 @@ import { lostMessage } from "./lost";
 import type { ProcessRole, TraceEvent } from "../../protocol/trace";
 import { now } from "../clock";
 
+/** A wait the hub was told of (`awaiting`): what it is, who alone can end it, where. */
+interface DeclaredWait {
+  op: string;
+  /** The pid of the one process that can end it (a joined child); else any other can. */
+  by?: number;
+  loc?: string;
+}
+
+/** Stands for a process that has ended: never stuck, so the wait on it ends. */
+const ENDED: Actor = { number: 0 };
+
 /** How soon after a wait begins the hub looks for a deadlock, and how often after. */
 const DEADLOCK_CHECK_MS = 300;
 /** The longest the hub stays after the root to hand its last events to the collector. */
@@ -234,7 +245,11 @@ export class Hub implements ChannelWarnings {
     }
     switch (h.type) {
       case "awaiting":
-        this.awaiting(peer, h.obj as string, h.op as string, h.on === true);
+        this.awaiting(peer, h.obj as string, h.on === true, {
+          op: h.op as string,
+          by: typeof h.by === "number" ? h.by : undefined,
+          loc: typeof h.loc === "string" ? h.loc : undefined,
+        });
         return;
       case "hello":
         return this.hello(peer, req, h);
@@ -360,14 +375,14 @@ export class Hub implements ChannelWarnings {
 
   /**
    * A wait the hub does not serve but may be part of a deadlock: a pool's process waiting
-   * for results its workers send it directly (pool/pool.ts). Any other process could end it,
-   * as with a queue.
+   * for results its workers send it directly (pool/pool.ts), which any other process could
+   * end, as with a queue; or a join, which only the child it waits for can end (`by`, its pid).
    */
-  private awaiting(peer: Peer, obj: string, op: string, on: boolean): void {
+  private awaiting(peer: Peer, obj: string, on: boolean, wait: DeclaredWait): void {
     let waits = this.declaredWaits.get(peer);
     if (on) {
       if (!waits) this.declaredWaits.set(peer, (waits = new Map()));
-      waits.set(obj, op);
+      waits.set(obj, wait);
       this.watchForDeadlock();
     } else if (waits) {
       waits.delete(obj);
@@ -375,7 +390,7 @@ export class Hub implements ChannelWarnings {
     }
   }
 
-  private readonly declaredWaits = new Map<Peer, Map<string, string>>();
+  private readonly declaredWaits = new Map<Peer, Map<string, DeclaredWait>>();
 
   private disconnected(peer: Peer): void {
     this.peers.delete(peer);
@@ -396,6 +411,14 @@ export class Hub implements ChannelWarnings {
     this.deadlockTimer.unref();
   }
 
+  /** The process of `pid` among `live`; one not there (it has ended) stands in as free. */
+  private actorOf(pid: number, live: Actor[]): Actor {
+    const known = this.processes.get(pid);
+    if (!known || known.exited) return ENDED;
+    if (known.peer && live.includes(known.peer)) return known.peer;
+    return live.find((actor) => actor.number === known.number) ?? ENDED;
+  }
+
   /** Returns true while some process waits without a timeout (so checks go on). */
   private checkDeadlock(): boolean {
     // A child spawned but still starting can still put, set or release: it counts as live.
@@ -408,7 +431,10 @@ export class Hub implements ChannelWarnings {
       .concat(this.syncObjects.blockedWaits(live));
     for (const [peer, declared] of this.declaredWaits) {
       const others = live.filter((actor) => actor !== peer);
-      for (const [obj, op] of declared) waits.push({ peer, obj, op, releasers: others });
+      for (const [obj, { op, by, loc }] of declared) {
+        const releasers = by === undefined ? others : [this.actorOf(by, live)];
+        waits.push({ peer, obj, op, loc, releasers });
+      }
     }
     if (waits.length === 0) return false;
     const quietBefore = Date.now() - QUIET_MS;
