@@ -47,11 +47,31 @@ const byName: Record<string, new (message?: string) => Error> = {
   ValueError,
 };
 
-/** Rebuilds an error that crossed a process boundary as `{ name, message, stack }`. */
-export function reviveError(data: { name: string; message: string; stack?: string }): Error {
-  const Kind = byName[data.name];
+/** JavaScript's own error classes, which `instanceof` should still recognise once revived. */
+const builtIn: Record<string, new (message?: string) => Error> = {
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/**
+ * Rebuilds an error that crossed a process boundary as `{ name, message, stack, fields }`:
+ * as the runtime's or JavaScript's own class when it was one, else an `Error` of that name,
+ * with its plain-valued fields (`code`…) back on it.
+ */
+export function reviveError(data: {
+  name: string;
+  message: string;
+  stack?: string;
+  fields?: Record<string, unknown>;
+}): Error {
+  const Kind = byName[data.name] ?? builtIn[data.name];
   const error = Kind ? new Kind(data.message) : new Error(data.message);
   if (!Kind) error.name = data.name;
   if (data.stack) error.stack = data.stack;
+  if (data.fields) Object.assign(error, data.fields);
   return error;
 }

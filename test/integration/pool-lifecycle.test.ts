@@ -157,9 +157,15 @@ test("a program that terminates a pool with tasks running ends normally (exit 0,
 test("a task that throws rejects with the worker's error and a stack at the fixture's .ts line; the pool goes on", async () => {
   const run = await succeeded(scenario("task-throws"));
   const root = result<number>(run, "root-pid");
-  const thrown = result<Thrown>(run, "range-error");
+  const thrown = result<Thrown & { isRangeError: boolean; code: string; attempt: number }>(
+    run,
+    "range-error",
+  );
   assert.equal(thrown.name, "RangeError");
   assert.ok(thrown.isError);
+  // JavaScript's own class and the error's plain fields come back, as pickling keeps them.
+  assert.equal(thrown.isRangeError, true, "instanceof RangeError");
+  assert.deepEqual([thrown.code, thrown.attempt], ["E_BOOM", 2]);
   assert.match(thrown.message, /^boom in \d+$/);
   assert.notEqual(thrown.message, `boom in ${root}`, "the task ran in the parent");
   assert.ok(

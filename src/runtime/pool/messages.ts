@@ -96,6 +96,8 @@ export interface ErrorData {
   name: string;
   message: string;
   stack?: string;
+  /** The error's own fields that are plain values (`code`, `errno`…), kept as pickling does. */
+  fields?: Record<string, string | number | boolean | null>;
 }
 
 /** `duration`: the worker's time on the task (ns), which sizes how far ahead the pool hands out work. */

@@ -12,7 +12,7 @@ import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
 import { DirectLine } from "./direct";
-import { PackingList, type ResultMessage, type TaskMessage } from "./messages";
+import { PackingList, type ErrorData, type ResultMessage, type TaskMessage } from "./messages";
 
 export interface WorkerSettings {
   pool: string;
@@ -75,10 +75,16 @@ class Inbox {
 /** How a result that cannot be sent is named in the error that says so. */
 const RESULT = "the result of a pool task";
 
-export function errorData(error: unknown): { name: string; message: string; stack?: string } {
-  if (error instanceof Error)
-    return { name: error.name, message: error.message, stack: error.stack };
-  return { name: "Error", message: String(error) };
+export function errorData(error: unknown): ErrorData {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const data: ErrorData = { name: error.name, message: error.message, stack: error.stack };
+  for (const [key, value] of Object.entries(error)) {
+    if (key === "name" || key === "message" || key === "stack") continue;
+    if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
+      (data.fields ??= {})[key] = value as string | number | boolean | null;
+    }
+  }
+  return data;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
