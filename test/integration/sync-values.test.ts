@@ -143,6 +143,11 @@ test("getLock(): each value has its own RLock (or the one given), shared with ch
   ]) {
     assert.equal(result(run, label), true, label);
   }
+  assert.deepEqual(result(run, "lock-flags"), { values: [4, 4], ownLocks: true, array: [1.5] });
+  assert.match(
+    assertThrew(result(run, "lock-not-a-lock"), "ValueError", "not a lock").message,
+    /^lock must be an RLock, a Lock, true or false, got /,
+  );
   assert.equal(result(run, "with-lock-result"), 1, "withLock holds the lock inside");
   assert.equal(result(run, "with-lock-released"), 0, "and lets go after");
   // The parent held both locks: the child's copies are the same locks.

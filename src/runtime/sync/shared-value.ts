@@ -10,7 +10,7 @@
  */
 import { TO_HANDLE, registerReviver, type Handle, fromWire, handleOf } from "../clone";
 import { ValueError } from "../errors";
-import { RLock } from "./lock";
+import { Lock, RLock } from "./lock";
 import { createObject } from "../objects";
 import { currentLink, revivedVia, withVia } from "../link";
 import { context } from "../context";
@@ -210,8 +210,8 @@ abstract class SharedCells {
 }
 
 export class Value<T = number> extends SharedCells {
-  constructor(typecode: string, value: T, lock?: RLock, existing?: string) {
-    super(typecode, lock ?? new RLock(), "value", existing ? null : [value], existing);
+  constructor(typecode: string, value: T, lock?: RLock | boolean, existing?: string) {
+    super(typecode, lockOf(lock), "value", existing ? null : [value], existing);
   }
 
   async get(): Promise<T> {
@@ -238,7 +238,7 @@ export class SharedArray<T = number> extends SharedCells {
   constructor(
     typecode: string,
     init: T[] | number,
-    lock?: RLock,
+    lock?: RLock | boolean,
     existing?: { id: string; length: number },
   ) {
     const items = existing
@@ -248,7 +248,7 @@ export class SharedArray<T = number> extends SharedCells {
             typecode === "c" || typecode === "u" ? "\0" : 0,
           )
         : [...init];
-    super(typecode, lock ?? new RLock(), "array", items, existing?.id);
+    super(typecode, lockOf(lock), "array", items, existing?.id);
     this.length = existing ? existing.length : items!.length;
   }
 
@@ -285,6 +285,21 @@ export class SharedArray<T = number> extends SharedCells {
       lock: handleOf(this.lock),
     });
   }
+}
+
+/**
+ * The lock a shared value is made with: the one given, or a new RLock — for Python's
+ * `lock=True` and `lock=False` too. Without a lock of its own the value could not be leased
+ * (the lock's bias is what lends it), so `false` asks for no sharing of a given lock and gets
+ * a private one; `getLock()` then returns it, where Python's raw value has none.
+ */
+function lockOf(lock: RLock | boolean | undefined): RLock {
+  if (lock === undefined || typeof lock === "boolean") return new RLock();
+  const given: unknown = lock;
+  if (!(given instanceof RLock) && !(given instanceof Lock)) {
+    throw new ValueError(`lock must be an RLock, a Lock, true or false, got ${String(lock)}`);
+  }
+  return lock as RLock;
 }
 
 function checkLength(length: number): number {
