@@ -7,6 +7,7 @@ import {
   cleanUp,
   eventsOf,
   fixtureLine,
+  describeRun,
   result,
   resultsOf,
   runFixture,
@@ -132,6 +133,18 @@ test("Semaphore: a process that ends keeps the permits it took; one released for
   assert.deepEqual(result(run, "bounded-after-end"), { value: 1, exitCode: 0 });
   const died = run.events.filter((e) => e.type === "warning" && e.code === "holder-died");
   assert.deepEqual(died, [], "a process that ended normally is no dead holder");
+});
+
+test("BoundedSemaphore: an over-release not awaited does not end the program; it is a misuse warning", async () => {
+  const run = await scenario("unawaited-over-release")();
+  assertSucceeded(run);
+  assert.equal(result(run, "still-running"), 1);
+  const misuse = run.events.filter((e) => e.type === "warning" && e.code === "misuse");
+  assert.equal(misuse.length, 1, describeRun(run));
+  assert.match(
+    (misuse[0] as { message: string }).message,
+    /released too many times \(its value would exceed 1\)/,
+  );
 });
 
 test("BoundedSemaphore: release above the initial value rejects ValueError", async () => {

@@ -55,7 +55,8 @@ export class SyncObjects {
       case "sync-release": {
         const error = this.sync(obj).release(peer);
         if (typeof h.req === "number") peer.reply(req, { error });
-        else if (error) this.warnings.misuse(peer, obj, error);
+        // Recorded even when the caller hears of it: an unawaited release never does.
+        if (error) this.warnings.misuse(peer, obj, error);
         return true;
       }
       case "unbias":

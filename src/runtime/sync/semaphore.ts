@@ -60,7 +60,12 @@ export class BoundedSemaphore extends CountingSemaphore {
       this.givePermit();
       return Promise.resolve();
     }
-    return this.releaseChecked();
+    const checked = this.releaseChecked();
+    // Called as Python's is, without await, an over-release must not end the program with
+    // an unhandled rejection: the hub records it as a `misuse` warning, and whoever awaits
+    // the promise still gets the ValueError.
+    checked.catch(() => undefined);
+    return checked;
   }
 
   private async releaseChecked(): Promise<void> {
