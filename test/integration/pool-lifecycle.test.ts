@@ -367,8 +367,11 @@ test("terminate() while a task computes for ever: join() returns, the task rejec
 
 test("join() after close() always returns: pool after pool, main runs to its end", async () => {
   // join() waited on nothing that kept the process alive: Node could end it mid-main (in
-  // about half the runs of this scenario, untraced: the race is widest without tracing).
-  const run = await succeeded(() => runFixture(FIXTURE, { args: ["join-many"], trace: false }));
+  // about half the runs of this scenario, untraced: the race is widest without tracing). Its
+  // 160 process starts take seconds, and more on a loaded machine: a wide timeout.
+  const run = await succeeded(() =>
+    runFixture(FIXTURE, { args: ["join-many"], trace: false, timeoutMs: 180_000 }),
+  );
   assert.equal(result(run, "joined"), 40, describeRun(run));
   await assertNothingLeft(run);
 });

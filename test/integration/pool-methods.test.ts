@@ -167,6 +167,20 @@ test("mapAsync, starmap and starmapAsync: results in order, callbacks in the par
   assert.deepEqual(result(run, "starmap-async-callback"), [2, 4]);
 });
 
+test("imap reads its iterable as results are taken: an endless generator works, a throwing one fails there", async () => {
+  const run = await succeeded(scenario("imap-lazy"));
+  assert.deepEqual(
+    result(run, "endless-first-10"),
+    Array.from({ length: 10 }, (_, i) => i * i),
+  );
+  assert.equal(result(run, "endless-unordered-10"), 10);
+  assert.deepEqual(result(run, "iterable-throws"), {
+    before: [1, 4],
+    thrown: "RangeError: the iterable broke",
+  });
+  assert.deepEqual(result(run, "closed-after-call"), { count: 1500, last: 1499 * 1499 });
+});
+
 test("imap yields in order even when a later item finishes first; imapUnordered as they finish", async () => {
   const run = await succeeded(scenario("imap"));
   const squares = range(20).map((x) => x * x);

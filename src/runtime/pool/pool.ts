@@ -109,6 +109,8 @@ export class Pool {
   private readonly submitSite: TraceSite;
   private quietTimer: NodeJS.Timeout | null = null;
   private resultsSinceCheck = 0;
+  /** The imaps still reading their iterables (see `feed`). */
+  private readonly feeds = new Set<ChunkFeed>();
   /** Whether the hub was told this process waits for its workers. */
   private declaredWaiting = false;
   /** Takes the pool off the list of what is terminated when this process's work is over. */
@@ -198,15 +200,16 @@ export class Pool {
 
   /** Results in order, as they become available (Python's `imap`). */
   imap<T, R>(fn: (item: T) => R, iterable: Iterable<T>, chunksize = 1): AsyncIterable<Awaited<R>> {
-    const chunks = this.submitChunks(
-      fn as (...args: unknown[]) => R,
-      [...iterable],
-      false,
-      chunksize,
-    );
+    const feed = this.feed(fn as (...args: unknown[]) => R, iterable, chunksize);
     return {
       async *[Symbol.asyncIterator]() {
-        for (const chunk of chunks) yield* (await chunk) as Awaited<R>[];
+        try {
+          for (let chunk = feed.take(); chunk; chunk = feed.take()) {
+            yield* (await chunk) as Awaited<R>[];
+          }
+        } finally {
+          feed.abandon(); // the consumer left (a break): read no more of the iterable
+        }
       },
     };
   }
@@ -217,28 +220,76 @@ export class Pool {
     iterable: Iterable<T>,
     chunksize = 1,
   ): AsyncIterable<Awaited<R>> {
-    const chunks = this.submitChunks(
-      fn as (...args: unknown[]) => R,
-      [...iterable],
-      false,
-      chunksize,
-    );
+    const feed = this.feed(fn as (...args: unknown[]) => R, iterable, chunksize);
     return {
       async *[Symbol.asyncIterator]() {
-        const waiting = new Map(
-          chunks.map((chunk, index) => [index, chunk.then((values) => ({ index, values }))]),
-        );
-        while (waiting.size > 0) {
-          const { index, values } = await Promise.race(waiting.values());
-          waiting.delete(index);
-          yield* values as Awaited<R>[];
+        const waiting = new Map<number, Promise<{ index: number; values: Values }>>();
+        let taken = 0;
+        try {
+          for (;;) {
+            // What was submitted so far is raced; more is read only as results are taken.
+            for (const chunk of feed.takeSubmitted()) {
+              const index = taken++;
+              waiting.set(
+                index,
+                chunk.then((values) => ({ index, values })),
+              );
+            }
+            if (waiting.size === 0) return;
+            const { index, values } = await Promise.race(waiting.values());
+            waiting.delete(index);
+            feed.fill(IMAP_WINDOW - waiting.size);
+            yield* values as Awaited<R>[];
+          }
+        } finally {
+          feed.abandon(); // the consumer left (a break): read no more of the iterable
         }
       },
     };
   }
 
+  /**
+   * An imap's items, read from its iterable a window at a time as its results are taken:
+   * an endless generator is fine, as in Python (whose task feeder blocks on a full pipe).
+   * Checked at the call, as apply() is; a close() afterwards lets the rest be submitted.
+   */
+  private feed(
+    fn: (...args: unknown[]) => unknown,
+    iterable: Iterable<unknown>,
+    chunksize: number,
+  ): ChunkFeed {
+    this.checkRunning();
+    referenceOf(fn, "the pool's function");
+    if (!Number.isInteger(chunksize) || chunksize < 1) {
+      throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
+    }
+    const feed = new ChunkFeed(iterable[Symbol.iterator](), chunksize, (items) => {
+      const chunk = packNumbers(items, 0, items.length) ?? items;
+      return new Promise<Values>((resolve, reject) =>
+        this.submit(
+          fn,
+          chunk,
+          false,
+          (ok, values, error) => (ok ? resolve(values!) : reject(error!)),
+          true,
+        ),
+      );
+    });
+    this.feeds.add(feed);
+    feed.onEnd = () => {
+      this.feeds.delete(feed);
+      this.stopIdleWorkers();
+    };
+    feed.fill();
+    return feed;
+  }
+
   /** No more tasks: the workers finish what is queued, then exit. */
   close(): void {
+    // What imaps still have to read of their iterables was handed over before the close: it
+    // is submitted now (an endless one, in part: the rest as its results are taken, while
+    // the workers wait for it).
+    for (const feed of [...this.feeds]) feed.fill(CLOSE_DRAIN_CHUNKS);
     if (this.state === "run") this.state = "close";
     this.stopIdleWorkers();
   }
@@ -372,14 +423,15 @@ export class Pool {
     }
   }
 
-  /** Queues one task; returns its number. */
+  /** Queues one task; returns its number. `submitted`: part of a call made while running. */
   private submit(
     fn: (...args: never[]) => unknown,
     calls: Values,
     spread: boolean,
     settle: Task["settle"],
+    submitted = false,
   ): number {
-    this.checkRunning();
+    if (!submitted || this.state === "terminate") this.checkRunning();
     const ref = referenceOf(fn, "the pool's function");
     const id = this.nextTask++;
     // What the walk found, when it was only primitives: their bytes (no second walk to send).
@@ -576,7 +628,7 @@ export class Pool {
 
   /** After close(), workers with nothing left to do are told to stop. */
   private stopIdleWorkers(): void {
-    if (this.state !== "close" || this.pending.length > 0) return;
+    if (this.state !== "close" || this.pending.length > 0 || this.feeds.size > 0) return;
     for (const worker of this.workers) {
       if (worker.outstanding.length === 0 && !worker.stopping) {
         worker.stopping = true;
@@ -648,6 +700,81 @@ export class Pool {
       ok,
       duration: context.now() - started,
     });
+  }
+}
+
+/** Chunks an imap keeps submitted ahead of what its consumer has taken. */
+const IMAP_WINDOW = 512;
+/** Chunks `close()` submits at once of each imap's iterable still being read. */
+const CLOSE_DRAIN_CHUNKS = 65_536;
+
+/**
+ * An iterable read in chunks, each submitted as a task, no more than `IMAP_WINDOW` ahead of
+ * the consumer. An iterable that throws fails at that point of the results, as in Python.
+ */
+class ChunkFeed {
+  private readonly ready: Array<Promise<Values>> = [];
+  private ended = false;
+  onEnd: () => void = () => undefined;
+
+  constructor(
+    private readonly iterator: Iterator<unknown>,
+    private readonly chunksize: number,
+    private readonly submit: (items: unknown[]) => Promise<Values>,
+  ) {}
+
+  /** The next chunk's results, submitting more behind it; null once all were taken. */
+  take(): Promise<Values> | null {
+    const chunk = this.ready.shift() ?? null;
+    this.fill();
+    return chunk;
+  }
+
+  /** Every chunk submitted and not taken yet, without reading more of the iterable. */
+  takeSubmitted(): Array<Promise<Values>> {
+    return this.ready.splice(0);
+  }
+
+  /** Submits chunks until `window` wait to be taken, or the iterable is done. */
+  fill(window = IMAP_WINDOW): void {
+    while (!this.ended && this.ready.length < window) {
+      const items: unknown[] = [];
+      let failure: { error: unknown } | null = null;
+      try {
+        while (items.length < this.chunksize) {
+          const next = this.iterator.next();
+          if (next.done) {
+            this.end();
+            break;
+          }
+          items.push(next.value);
+        }
+        if (items.length > 0) this.ready.push(this.quiet(this.submit(items)));
+      } catch (error) {
+        failure = { error };
+      }
+      if (failure) {
+        this.end();
+        this.ready.push(this.quiet(Promise.reject(failure.error as Error)));
+      }
+    }
+  }
+
+  /** The consumer stopped taking results: nothing more is read or submitted. */
+  abandon(): void {
+    this.end();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd();
+  }
+
+  /** Handed to the consumer later: a rejection meanwhile is not an unhandled one. */
+  private quiet(chunk: Promise<Values>): Promise<Values> {
+    chunk.catch(() => undefined);
+    return chunk;
   }
 }
 
