@@ -63,7 +63,7 @@ export function findDeadlock(
     }
   }
   const entries: DeadlockEntry[] = [];
-  for (const peer of stuck as Set<Peer>) {
+  for (const peer of inCycles(stuck as Set<Peer>, byPeer)) {
     for (const wait of byPeer.get(peer)!) {
       entries.push({
         p: peer.number,
@@ -75,4 +75,35 @@ export function findDeadlock(
     }
   }
   return entries.sort((a, b) => a.p - b.p);
+}
+
+/**
+ * The stuck processes that are part of the deadlock itself: on a cycle of waits, or waiting
+ * for what no other process could bring. One that only waits for them (a parent joining a
+ * deadlocked child) is left out: its wait ends if theirs does, and it is no cause.
+ */
+function inCycles(stuck: Set<Peer>, byPeer: Map<Peer, BlockedWait[]>): Peer[] {
+  const next = new Map<Peer, Peer[]>();
+  for (const peer of stuck) {
+    const releasers = byPeer.get(peer)!.flatMap((wait) => wait.releasers);
+    next.set(
+      peer,
+      releasers.filter((r): r is Peer => stuck.has(r as Peer)),
+    );
+  }
+  const reachesItself = (start: Peer): boolean => {
+    const seen = new Set<Peer>();
+    const todo = [...next.get(start)!];
+    while (todo.length > 0) {
+      const peer = todo.pop()!;
+      if (peer === start) return true;
+      if (seen.has(peer)) continue;
+      seen.add(peer);
+      todo.push(...next.get(peer)!);
+    }
+    return false;
+  };
+  const alone = (peer: Peer): boolean =>
+    byPeer.get(peer)!.every((wait) => wait.releasers.length === 0);
+  return [...stuck].filter((peer) => alone(peer) || reachesItself(peer));
 }
