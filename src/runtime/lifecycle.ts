@@ -132,6 +132,9 @@ export async function runChild(runtimeEntry: string): Promise<void> {
     const target = resolveReference(launch.target);
     const args = argsBody ? (fromWire(v8.deserialize(argsBody)) as unknown[]) : [];
     await target(...args);
+    // A target may set its status as a Node program does, by `process.exitCode`.
+    const set = Number(process.exitCode ?? 0);
+    if (Number.isInteger(set)) code = set;
   } catch (error) {
     // Said once, whether it came from loading the modules or from the target.
     reportFailure(launch.name, error);

@@ -192,6 +192,11 @@ test("a target that calls process.exit(3) exits 3", async () => {
   assert.equal(result(run, "exit-exitsWithThree"), 3, describeRun(run));
 });
 
+test("a target that sets process.exitCode = 7 and returns exits 7, as a Node program does", async () => {
+  const run = await exitCodes();
+  assert.equal(result(run, "exit-setsExitCode"), 7, describeRun(run));
+});
+
 test("a failing target prints the error with a stack naming the .ts line of the throw", async () => {
   const run = await exitCodes();
   for (const [message, line] of [
