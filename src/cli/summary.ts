@@ -74,7 +74,9 @@ export function formatSummary(model: RunModel): string {
 
   out.push("", "Lock contention");
   // Objects nobody ever acquired (a Value's unused lock, say) would only be noise here.
-  const locks = model.lockSummaries().filter((lock) => lock.acquisitions > 0 || lock.timeouts > 0);
+  const locks = model
+    .lockSummaries()
+    .filter((lock) => lock.acquisitions > 0 || lock.timeouts > 0 || lock.unendedWaits > 0);
   if (locks.length === 0) out.push("  (no locks)");
   else {
     out.push(
@@ -107,6 +109,14 @@ export function formatSummary(model: RunModel): string {
         ]),
       ),
     );
+    // A wait that never ended (a deadlock ended by --on-deadlock=kill, a waiter killed) is
+    // no acquisition: said here, so the figures above do not read as an idle lock.
+    for (const lock of locks.filter((row) => row.unendedWaits > 0)) {
+      out.push(
+        `  ${lock.name}: ${lock.unendedWaits} wait${lock.unendedWaits === 1 ? "" : "s"} never ended ` +
+          "(the waiter died waiting, or the run ended first); in total and max wait above",
+      );
+    }
   }
 
   const signals = [...model.signals.values()].filter((row) => row.waits > 0 || row.signals > 0);

@@ -75,6 +75,8 @@ export interface LockRow {
   contended: number;
   timeouts: number;
   waits: number[];
+  /** Waits that never ended: their process died waiting, or the run ended first. */
+  unended: number[];
   maxHold: number;
   totalHold: number;
   holder: number | null;
@@ -138,6 +140,8 @@ export interface LockSummary {
   acquisitions: number;
   contendedPercent: number;
   timeouts: number;
+  /** Waits that never ended (counted in the total and the maximum, not in the median). */
+  unendedWaits: number;
   totalWait: number;
   p50Wait: number;
   maxWait: number;
@@ -178,6 +182,7 @@ export class RunModel {
       case "run.end":
         this.endedAt = event.t;
         this.exitCode = event.exitCode;
+        for (const p of [...this.waiting.keys()]) this.endWaitsOf(p, event.t);
         return;
       case "process.spawn": {
         const row = this.process(event.child);
@@ -204,6 +209,7 @@ export class RunModel {
       case "process.exit": {
         const row = this.process(event.p);
         if (row.exitedAt !== null) return;
+        this.endWaitsOf(event.p, event.t);
         row.exitedAt = event.t;
         row.exitCode = event.exitCode;
         row.signal = event.signal;
@@ -245,8 +251,10 @@ export class RunModel {
       }
       case "lock.request":
         this.lock(event.obj);
+        this.openRequests(event.p).set(event.obj, event.t);
         return;
       case "lock.acquired": {
+        this.openRequests(event.p).delete(event.obj);
         const lock = this.lock(event.obj);
         lock.acquisitions++;
         if (event.heldBy.length > 0) lock.contended++;
@@ -325,6 +333,7 @@ export class RunModel {
         return;
       }
       case "lock.timeout":
+        this.openRequests(event.p).delete(event.obj);
         this.lock(event.obj).timeouts++;
         return;
       case "trace.dropped":
@@ -406,6 +415,7 @@ export class RunModel {
   lockSummaries(): LockSummary[] {
     return [...this.locks.values()].map((lock) => {
       const waits = [...lock.waits].sort((a, b) => a - b);
+      const unended = lock.unended;
       return {
         obj: lock.obj,
         name: lock.name,
@@ -415,9 +425,10 @@ export class RunModel {
         acquisitions: lock.acquisitions,
         contendedPercent: lock.acquisitions === 0 ? 0 : (100 * lock.contended) / lock.acquisitions,
         timeouts: lock.timeouts,
-        totalWait: sum(waits),
+        unendedWaits: unended.length,
+        totalWait: sum(waits) + sum(unended),
         p50Wait: percentile(waits, 0.5),
-        maxWait: waits.length > 0 ? waits[waits.length - 1] : 0,
+        maxWait: Math.max(waits.length > 0 ? waits[waits.length - 1] : 0, ...unended),
         maxHold: lock.maxHold,
       };
     });
@@ -558,6 +569,23 @@ export class RunModel {
     return row;
   }
 
+  /** Lock requests not yet granted (nor timed out), per process: object → when asked. */
+  private readonly waiting = new Map<number, Map<string, number>>();
+
+  private openRequests(p: number): Map<string, number> {
+    let open = this.waiting.get(p);
+    if (!open) this.waiting.set(p, (open = new Map()));
+    return open;
+  }
+
+  /** `p` ended (or the run did) while still asking: its waits never ended. */
+  private endWaitsOf(p: number, t: number): void {
+    const open = this.waiting.get(p);
+    if (!open) return;
+    for (const [obj, since] of open) this.lock(obj).unended.push(Math.max(0, t - since));
+    this.waiting.delete(p);
+  }
+
   private lock(obj: string, kind: ObjectKind = "lock", permits = 1): LockRow {
     let lock = this.locks.get(obj);
     if (!lock) {
@@ -572,6 +600,7 @@ export class RunModel {
         contended: 0,
         timeouts: 0,
         waits: [],
+        unended: [],
         maxHold: 0,
         totalHold: 0,
         holder: null,

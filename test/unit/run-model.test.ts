@@ -88,6 +88,28 @@ test("lock statistics: contended share, wait percentiles, longest hold", () => {
   assert.equal(lock.timeouts, 1);
 });
 
+test("lock statistics: a wait that never ended (waiter killed, run over) counts in total and max wait", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+    { type: "lock.request", t: 0, p: 2, obj: "1.2" },
+    { type: "lock.acquired", t: 1 * ms, p: 2, obj: "1.2", wait: 1 * ms, heldBy: [] },
+    { type: "lock.request", t: 2 * ms, p: 3, obj: "1.2" },
+    { type: "lock.request", t: 3 * ms, p: 4, obj: "1.2" },
+    { type: "lock.timeout", t: 5 * ms, p: 4, obj: "1.2", wait: 2 * ms, heldBy: [2] },
+    // P3 dies waiting, 500 ms after it asked; P5 is still waiting when the run ends.
+    { type: "process.exit", t: 502 * ms, p: 3, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    { type: "lock.request", t: 600 * ms, p: 5, obj: "1.2" },
+    { type: "run.end", t: 800 * ms, p: 1, exitCode: 3, signal: null },
+  ]);
+  const [lock] = m.lockSummaries();
+  assert.equal(lock.acquisitions, 1);
+  assert.equal(lock.timeouts, 1);
+  assert.equal(lock.unendedWaits, 2);
+  assert.equal(lock.maxWait, 500 * ms);
+  assert.equal(lock.totalWait, 1 * ms + 500 * ms + 200 * ms);
+  assert.equal(lock.p50Wait, 1 * ms, "the median is of waits that ended");
+});
+
 test("a message lost in a pool worker's task queue says what the pool does about it", () => {
   const lost = (obj: string): TraceEvent => ({
     type: "warning",

@@ -59,7 +59,11 @@ export class LocksView {
         title:
           `${lock.name} was taken ${lock.acquisitions} times; ${contended} of the time another process held it, so the taker waited. ` +
           `Waits took ${formatDuration(lock.totalWait)} in all, ${formatDuration(lock.p50Wait)} typically, ${formatDuration(lock.maxWait)} at most. ` +
-          `The longest hold was ${formatDuration(lock.maxHold)}${lock.timeouts > 0 ? `; ${lock.timeouts} waits timed out` : ""}. ${now}` +
+          `The longest hold was ${formatDuration(lock.maxHold)}${lock.timeouts > 0 ? `; ${lock.timeouts} waits timed out` : ""}. ` +
+          (lock.unendedWaits > 0
+            ? `${lock.unendedWaits} ${lock.unendedWaits === 1 ? "wait" : "waits"} never ended: the waiter died waiting, or the run ended first. `
+            : "") +
+          now +
           (loc ? " Click to open where it was created." : ""),
         ...(loc ? { onOpen: () => this.post({ type: "open-source", loc }) } : {}),
       };
