@@ -24,7 +24,7 @@ export interface EditorRun {
  */
 export async function launchAsEditor(
   fixture: string,
-  onBatch: (batch: TraceEvent[], run: { stats: RunStats }) => void = () => undefined,
+  onBatch: (batch: TraceEvent[], run: { stats: RunStats }) => void,
   marked: ReturnType<typeof newMark> = newMark(),
 ): Promise<EditorRun> {
   const { mark, env } = marked;

@@ -5,6 +5,7 @@ import * as assert from "node:assert/strict";
 import {
   cleanUp,
   collect,
+  describeRun,
   eventsOf,
   fixturePath,
   isAlive,
@@ -15,6 +16,7 @@ import {
   startNode,
   survivors,
   waitFor,
+  type FixtureRun,
   type Started,
 } from "./helpers";
 
@@ -70,26 +72,28 @@ test("root run by the CLI, killed by SIGKILL: the tree dies, the CLI reports the
   assert.equal(rootExit.exitCode, -9);
 });
 
-test("Ctrl-C on the CLI (SIGINT) ends every process of the run", async () => {
-  const tracePath = scratch("interrupted.pstrace");
+/** Sends `signal` to the CLI once the tree is up: every process ends, and the trace is written. */
+async function signalTheCli(signal: NodeJS.Signals): Promise<FixtureRun> {
+  const tracePath = scratch(`${signal}.pstrace`);
   const started = startCli(runArgs("orphans.ts", tracePath));
   const ready = await readyTree(started);
-  started.child.kill("SIGINT");
+  started.child.kill(signal);
   await assertAllGone([ready.root, ...ready.descendants], started.mark);
   const run = await collect(started, tracePath);
+  eventsOf(run.events, "run.end"); // the trace was written, to its end
+  return run;
+}
+
+test("Ctrl-C on the CLI (SIGINT) ends every process of the run", async () => {
+  const run = await signalTheCli("SIGINT");
   assert.equal(run.code, 128 + 2, "the CLI exits as a shell reports an interrupt");
 });
 
 test("the terminal closed (SIGHUP to the CLI) ends every process of the run", async () => {
-  // The run's processes have a process group of their own: the hangup reaches the CLI only.
-  const tracePath = scratch("hangup.pstrace");
-  const started = startCli(runArgs("orphans.ts", tracePath));
-  const ready = await readyTree(started);
-  started.child.kill("SIGHUP");
-  await assertAllGone([ready.root, ...ready.descendants], started.mark);
-  const run = await collect(started, tracePath);
-  const [end] = eventsOf(run.events, "run.end");
-  assert.ok(end, "the trace was written");
+  // The run's processes have a process group of their own: the hangup reaches the CLI only,
+  // which stops the run as for SIGTERM.
+  const run = await signalTheCli("SIGHUP");
+  assert.equal(run.code, 128 + 15, `the root was not stopped by SIGTERM:\n${describeRun(run)}`);
 });
 
 test("a run that ends normally leaves no process behind, daemons included", async () => {

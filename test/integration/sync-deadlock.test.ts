@@ -6,6 +6,7 @@
 import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import type { DeadlockEvent } from "../../src/protocol/trace";
 import {
   cleanUp,
   collect,
@@ -113,6 +114,23 @@ async function runScenario(
   } finally {
     killMarked(started.mark);
   }
+}
+
+/**
+ * Runs a scenario that deadlocks under `--on-deadlock=kill`: the run ends with status 3 and
+ * leaves no process; `check` gets the run and the hub's report.
+ */
+async function runKilled(
+  scenario: string,
+  check: (run: FixtureRun, deadlock: DeadlockEvent) => void,
+): Promise<void> {
+  await runScenario(scenario, ["--on-deadlock=kill"], async (run, started) => {
+    assert.equal(run.code, 3, describeRun(run));
+    const [deadlock] = eventsOf(run.events, "deadlock");
+    check(run, deadlock);
+    await waitFor(() => survivors(started.mark).length === 0, 5_000);
+    assert.deepEqual(survivors(started.mark), [], "processes of the run outlived it");
+  });
 }
 
 function shared(scenario: string, cliOptions: string[] = []): () => Promise<DeadlockRun> {
@@ -257,9 +275,7 @@ test("deadlock over locks biased to their holders (taken alone first): reported"
 });
 
 test("a join of a child that waits for what its joiner holds is part of the deadlock", async () => {
-  await runScenario("join-holding", ["--on-deadlock=kill"], async (run) => {
-    assert.equal(run.code, 3, describeRun(run));
-    const [deadlock] = eventsOf(run.events, "deadlock");
+  await runKilled("join-holding", (run, deadlock) => {
     assert.deepEqual(
       deadlock.processes.map((e) => [e.p, e.op, e.waitingFor]),
       [
@@ -267,15 +283,14 @@ test("a join of a child that waits for what its joiner holds is part of the dead
         [2, "lock.acquire", [1]],
       ],
     );
-    assert.ok(deadlock.processes[0].loc?.startsWith(fixtureLine(FIXTURE, "join-holding")));
+    const loc = deadlock.processes[0].loc;
+    assert.ok(loc?.startsWith(fixtureLine(FIXTURE, "join-holding")), loc);
     assert.match(run.stderr, /P1 is blocked in join\(\) of Process-1 at \S+, waiting for P2/);
   });
 });
 
 test("main returning while its child waits for what main never sent: the exit's join is reported", async () => {
-  await runScenario("exit-join", ["--on-deadlock=kill"], async (run) => {
-    assert.equal(run.code, 3, describeRun(run));
-    const [deadlock] = eventsOf(run.events, "deadlock");
+  await runKilled("exit-join", (_run, deadlock) => {
     assert.deepEqual(
       deadlock.processes.map((e) => [e.p, e.op]),
       [
@@ -287,14 +302,13 @@ test("main returning while its child waits for what main never sent: the exit's 
 });
 
 test("one process waiting for ever on what no other process could end is reported, and ended", async () => {
-  await runScenario("alone", ["--on-deadlock=kill"], async (run) => {
-    assert.equal(run.code, 3, describeRun(run));
-    const [deadlock] = eventsOf(run.events, "deadlock");
+  await runKilled("alone", (run, deadlock) => {
     assert.deepEqual(
       deadlock.processes.map((e) => [e.p, e.op, e.waitingFor]),
       [[1, "event.wait", []]],
     );
-    assert.ok(deadlock.processes[0].loc?.startsWith(fixtureLine(FIXTURE, "alone-wait")));
+    const loc = deadlock.processes[0].loc;
+    assert.ok(loc?.startsWith(fixtureLine(FIXTURE, "alone-wait")), loc);
     assert.match(run.stderr, /DEADLOCK: P1 waits for ever: nothing can end its wait\./);
     assert.match(
       run.stderr,
@@ -304,9 +318,7 @@ test("one process waiting for ever on what no other process could end is reporte
 });
 
 test("a barrier short of parties, with no process left that could come, is reported", async () => {
-  await runScenario("barrier-short", ["--on-deadlock=kill"], async (run) => {
-    assert.equal(run.code, 3, describeRun(run));
-    const [deadlock] = eventsOf(run.events, "deadlock");
+  await runKilled("barrier-short", (run, deadlock) => {
     assert.deepEqual(
       deadlock.processes.map((e) => [e.p, e.op]),
       [
@@ -375,10 +387,8 @@ test("a cycle of timed acquires is not a deadlock: they time out by themselves",
 });
 
 test("a cycle through a pool task (its process holds the lock the task needs) is reported and ended", async () => {
-  await runScenario("pool", ["--on-deadlock=kill"], async (run, started) => {
-    assert.equal(run.code, 3, describeRun(run));
+  await runKilled("pool", (run, deadlock) => {
     assert.deepEqual(resultsOf(run, "pool-result"), [], "the task never finished");
-    const [deadlock] = eventsOf(run.events, "deadlock");
     const [pool] = eventsOf(run.events, "object.create", (e) => e.kind === "pool");
     const [worker] = eventsOf(run.events, "process.spawn", (e) => e.role === "pool-worker");
     const byProcess = new Map(deadlock.processes.map((entry) => [entry.p, entry]));
@@ -392,8 +402,6 @@ test("a cycle through a pool task (its process holds the lock the task needs) is
     assert.ok(task?.loc?.startsWith(fixtureLine(FIXTURE, "pool-task-acquire")), task?.loc);
     assert.deepEqual(task?.waitingFor, [1]);
     assert.match(run.stderr, /DEADLOCK/);
-    await waitFor(() => survivors(started.mark).length === 0, 5_000);
-    assert.deepEqual(survivors(started.mark), [], "processes of the run outlived it");
   });
 });
 
@@ -401,7 +409,7 @@ test("no false deadlock while a pool's process awaits a long task", async () => 
   await runScenario("pool-progress", [], async (run) => {
     assert.equal(run.code, 0, describeRun(run));
     const [progress] = resultsOf<{ ok: boolean; ms: number }>(run, "progress");
-    assert.equal(progress.ok, true);
+    assert.equal(progress.ok, true, "the long pool task did not return what it was given");
     assert.ok(progress.ms >= 1_000, `waited only ${progress.ms} ms`);
     assert.deepEqual(
       run.events.filter((e) => e.type === "deadlock"),

@@ -7,7 +7,7 @@ function travelled(header: FrameHeader): FrameHeader {
   const reader = new FrameReader();
   const got: FrameHeader[] = [];
   reader.push(Buffer.concat(encodeFrame(header)), (frame) => got.push(frame.header));
-  assert.equal(got.length, 1);
+  assert.equal(got.length, 1, `${got.length} frames read back from one`);
   return got[0];
 }
 
@@ -15,7 +15,7 @@ test("headers: numbers JSON cannot carry (-0, NaN, infinities) arrive exactly", 
   const back = travelled({ type: "dict-op", value: -0, args: [1, -0], n: NaN, big: -Infinity });
   assert.ok(Object.is(back.value, -0), "a -0 value");
   assert.ok(Object.is((back.args as number[])[1], -0), "a -0 in a list");
-  assert.ok(Number.isNaN(back.n));
+  assert.ok(Number.isNaN(back.n), "NaN");
   assert.equal(back.big, -Infinity);
 });
 

@@ -63,8 +63,8 @@ test("results: whole numbers fill an Int32Array; a fraction widens it to Float64
   assert.deepEqual([...ints], range(100));
   const widened = collected([...range(50), 0.5, ...range(49), -0]);
   assert.ok(widened instanceof Float64Array);
-  assert.deepEqual([...widened].slice(0, 52), [...range(50), 0.5, 0]);
-  assert.ok(Object.is(widened[100], -0), "-0 kept");
+  // Strict deepEqual compares with Object.is: the -0 at the end is checked too.
+  assert.deepEqual([...widened], [...range(50), 0.5, ...range(49), -0]);
 });
 
 test("results: the first value that is not a number turns them into a plain list, in order", () => {
