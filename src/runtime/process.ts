@@ -309,7 +309,7 @@ export class Process<A extends unknown[] = unknown[]> {
 function untilOrTimeout(done: Promise<void>, seconds: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, seconds) * 1000);
+    timer = setTimeout(resolve, seconds * 1000); // seconds ≥ 0: see timeoutSeconds
   });
   return Promise.race([done, expired]).finally(() => clearTimeout(timer));
 }
@@ -355,13 +355,14 @@ export function cpuCount(): number {
   return os.availableParallelism();
 }
 
+/** What `finishChildren` runs first (see `atExit`). */
+const exitFinalizers = new Set<() => void>();
+
 /**
- * What must stop before the daemon children are terminated at exit, as Python's
+ * Registers what must stop before the daemon children are terminated at exit, as Python's
  * `util.Finalize` with an exit priority: a pool still running would start new workers in
  * place of those terminated. Returns a function that takes `finalize` off the list.
  */
-const exitFinalizers = new Set<() => void>();
-
 export function atExit(finalize: () => void): () => void {
   exitFinalizers.add(finalize);
   return () => exitFinalizers.delete(finalize);

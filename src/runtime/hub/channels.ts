@@ -10,7 +10,7 @@ import * as v8 from "node:v8";
 import type { Peer } from "./peer";
 import { Lease } from "./lease";
 import { obtain } from "./sync-objects";
-import type { Actor, BlockedWait } from "./deadlock";
+import { FREE, type Actor, type BlockedWait } from "./deadlock";
 
 export interface Segment {
   body: Buffer;
@@ -44,9 +44,6 @@ const MAX_LONE_BATCH = 8192;
 const MAX_ANSWER_BYTES = 64 << 20;
 const FAST_RETURN_MS = 5;
 const SLOW_RETURN_MS = 50;
-
-/** Stands for a pipe writer that has not connected yet: never stuck, so a possible sender. */
-const STARTING_WRITER: Actor = { number: 0 };
 
 export interface ChannelEvents {
   /** A reader died holding messages: `ids` names them (`sender:seq`), oldest first. */
@@ -223,7 +220,7 @@ export class Channel {
   blockedWaits(live: Actor[]): BlockedWait[] {
     // A writer still starting (known by its pid only) may yet send: it counts as one who can.
     const writers: Actor[] = [...this.writers.keys()].map((w) =>
-      typeof w === "number" ? STARTING_WRITER : w,
+      typeof w === "number" ? FREE : w,
     );
     return this.demands
       .filter((demand) => !demand.timed)

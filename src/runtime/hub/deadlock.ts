@@ -12,10 +12,19 @@
  */
 import type { Peer } from "./peer";
 
-/** A process that could act: a connected peer, or one spawned that is still starting. */
+/**
+ * A process that could act: a connected peer, one spawned that is still starting, or
+ * `FREE` standing in for one that is not waiting at all.
+ */
 export interface Actor {
   number: number;
 }
+
+/**
+ * Stands for a process that is never stuck: a pipe writer not connected yet (it may still
+ * send), a joined child that has already ended (the join is over).
+ */
+export const FREE: Actor = { number: 0 };
 
 export interface BlockedWait {
   peer: Peer;
@@ -81,29 +90,48 @@ export function findDeadlock(
  * The stuck processes that are part of the deadlock itself: on a cycle of waits, or waiting
  * for what no other process could bring. One that only waits for them (a parent joining a
  * deadlocked child) is left out: its wait ends if theirs does, and it is no cause.
+ * Tarjan's strongly connected components, once over the graph: with every process waiting
+ * on one queue, each waits for all the others, and the graph has n² edges.
  */
 function inCycles(stuck: Set<Peer>, byPeer: Map<Peer, BlockedWait[]>): Peer[] {
-  const next = new Map<Peer, Peer[]>();
+  const next = new Map<Peer, Set<Peer>>();
   for (const peer of stuck) {
-    const releasers = byPeer.get(peer)!.flatMap((wait) => wait.releasers);
-    next.set(
-      peer,
-      releasers.filter((r): r is Peer => stuck.has(r as Peer)),
-    );
-  }
-  const reachesItself = (start: Peer): boolean => {
-    const seen = new Set<Peer>();
-    const todo = [...next.get(start)!];
-    while (todo.length > 0) {
-      const peer = todo.pop()!;
-      if (peer === start) return true;
-      if (seen.has(peer)) continue;
-      seen.add(peer);
-      todo.push(...next.get(peer)!);
+    const successors = new Set<Peer>();
+    for (const wait of byPeer.get(peer)!) {
+      for (const r of wait.releasers) if (stuck.has(r as Peer)) successors.add(r as Peer);
     }
-    return false;
+    next.set(peer, successors);
+  }
+  const kept: Peer[] = [];
+  const index = new Map<Peer, number>();
+  const low = new Map<Peer, number>();
+  const onStack = new Set<Peer>();
+  const stack: Peer[] = [];
+  const visit = (peer: Peer): void => {
+    index.set(peer, index.size);
+    low.set(peer, index.get(peer)!);
+    stack.push(peer);
+    onStack.add(peer);
+    for (const successor of next.get(peer)!) {
+      if (!index.has(successor)) {
+        visit(successor);
+        low.set(peer, Math.min(low.get(peer)!, low.get(successor)!));
+      } else if (onStack.has(successor)) {
+        low.set(peer, Math.min(low.get(peer)!, index.get(successor)!));
+      }
+    }
+    if (low.get(peer) !== index.get(peer)) return;
+    const component: Peer[] = [];
+    let member: Peer;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== peer);
+    // A cycle: two or more processes, or one that waits for itself (a lock it holds).
+    if (component.length > 1 || next.get(peer)!.has(peer)) kept.push(...component);
+    else if (byPeer.get(peer)!.every((wait) => wait.releasers.length === 0)) kept.push(peer);
   };
-  const alone = (peer: Peer): boolean =>
-    byPeer.get(peer)!.every((wait) => wait.releasers.length === 0);
-  return [...stuck].filter((peer) => alone(peer) || reachesItself(peer));
+  for (const peer of stuck) if (!index.has(peer)) visit(peer);
+  return kept;
 }

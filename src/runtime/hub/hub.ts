@@ -13,8 +13,8 @@ import { FrameReader, encodeFrame, type Frame, type FrameHeader } from "../frami
 import { guardHandshake } from "../handshake";
 import type { Channel } from "./channels";
 import { ChannelObjects, type ChannelWarnings } from "./channel-objects";
-import { SyncObjects } from "./sync-objects";
-import { findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
+import { SyncObjects, obtain } from "./sync-objects";
+import { FREE, findDeadlock, type Actor, type DeadlockEntry } from "./deadlock";
 import { Peer, flushPeers } from "./peer";
 import { batchEventCount } from "../trace-codec";
 import { lostMessage } from "./lost";
@@ -23,14 +23,13 @@ import { now } from "../clock";
 
 /** A wait the hub was told of (`awaiting`): what it is, who alone can end it, where. */
 interface DeclaredWait {
+  /** What it waits on, as the report names it: a pool, or a child process by its name. */
+  obj: string;
   op: string;
   /** The pid of the one process that can end it (a joined child); else any other can. */
   by?: number;
   loc?: string;
 }
-
-/** Stands for a process that has ended: never stuck, so the wait on it ends. */
-const ENDED: Actor = { number: 0 };
 
 /** How soon after a wait begins the hub looks for a deadlock, and how often after. */
 const DEADLOCK_CHECK_MS = 300;
@@ -245,7 +244,8 @@ export class Hub implements ChannelWarnings {
     }
     switch (h.type) {
       case "awaiting":
-        this.awaiting(peer, h.obj as string, h.on === true, {
+        this.awaiting(peer, h.on === true, {
+          obj: h.obj as string,
           op: h.op as string,
           by: typeof h.by === "number" ? h.by : undefined,
           loc: typeof h.loc === "string" ? h.loc : undefined,
@@ -378,16 +378,17 @@ export class Hub implements ChannelWarnings {
    * for results its workers send it directly (pool/pool.ts), which any other process could
    * end, as with a queue; or a join, which only the child it waits for can end (`by`, its pid).
    */
-  private awaiting(peer: Peer, obj: string, on: boolean, wait: DeclaredWait): void {
-    let waits = this.declaredWaits.get(peer);
+  private awaiting(peer: Peer, on: boolean, wait: DeclaredWait): void {
+    // Two children may share a name: a join is told apart by the child's pid.
+    const key = `${wait.obj}\0${wait.by ?? ""}`;
     if (on) {
-      if (!waits) this.declaredWaits.set(peer, (waits = new Map()));
-      waits.set(obj, wait);
+      obtain(this.declaredWaits, peer, () => new Map()).set(key, wait);
       this.watchForDeadlock();
-    } else if (waits) {
-      waits.delete(obj);
-      if (waits.size === 0) this.declaredWaits.delete(peer);
+      return;
     }
+    const waits = this.declaredWaits.get(peer);
+    waits?.delete(key);
+    if (waits?.size === 0) this.declaredWaits.delete(peer);
   }
 
   private readonly declaredWaits = new Map<Peer, Map<string, DeclaredWait>>();
@@ -411,12 +412,10 @@ export class Hub implements ChannelWarnings {
     this.deadlockTimer.unref();
   }
 
-  /** The process of `pid` among `live`; one not there (it has ended) stands in as free. */
-  private actorOf(pid: number, live: Actor[]): Actor {
+  /** The connected process of `pid`; any other (ended, or still starting) is not stuck. */
+  private actorOf(pid: number): Actor {
     const known = this.processes.get(pid);
-    if (!known || known.exited) return ENDED;
-    if (known.peer && live.includes(known.peer)) return known.peer;
-    return live.find((actor) => actor.number === known.number) ?? ENDED;
+    return known?.peer && !known.exited ? known.peer : FREE;
   }
 
   /** Returns true while some process waits without a timeout (so checks go on). */
@@ -431,8 +430,8 @@ export class Hub implements ChannelWarnings {
       .concat(this.syncObjects.blockedWaits(live));
     for (const [peer, declared] of this.declaredWaits) {
       const others = live.filter((actor) => actor !== peer);
-      for (const [obj, { op, by, loc }] of declared) {
-        const releasers = by === undefined ? others : [this.actorOf(by, live)];
+      for (const { obj, op, by, loc } of declared.values()) {
+        const releasers = by === undefined ? others : [this.actorOf(by)];
         waits.push({ peer, obj, op, loc, releasers });
       }
     }
@@ -451,8 +450,9 @@ export class Hub implements ChannelWarnings {
    */
   private confirmedIdle(stuck: DeadlockEntry[]): boolean {
     let confirmed = true;
+    const byNumber = new Map([...this.peers].map((peer) => [peer.number, peer]));
     for (const number of new Set(stuck.map((entry) => entry.p))) {
-      const peer = [...this.peers].find((candidate) => candidate.number === number);
+      const peer = byNumber.get(number);
       if (!peer) continue;
       const idle = peer.idle;
       if (idle && idle.at > peer.lastFrameAt && idle.pending.length === 0) continue;
