@@ -114,7 +114,7 @@ export function formatSummary(model: RunModel): string {
     for (const lock of locks.filter((row) => row.unendedWaits > 0)) {
       out.push(
         `  ${lock.name}: ${lock.unendedWaits} wait${lock.unendedWaits === 1 ? "" : "s"} never ended ` +
-          "(the waiter died waiting, or the run ended first); in total and max wait above",
+          "(the waiter died waiting, or the run ended first): counted in total and max wait above",
       );
     }
   }

@@ -182,7 +182,7 @@ export class RunModel {
       case "run.end":
         this.endedAt = event.t;
         this.exitCode = event.exitCode;
-        for (const p of [...this.waiting.keys()]) this.endWaitsOf(p, event.t);
+        for (const p of this.waiting.keys()) this.endWaitsOf(p, event.t);
         return;
       case "process.spawn": {
         const row = this.process(event.child);
@@ -251,10 +251,10 @@ export class RunModel {
       }
       case "lock.request":
         this.lock(event.obj);
-        this.openRequests(event.p).set(event.obj, event.t);
+        this.openRequests(event.p, event.obj).push(event.t);
         return;
       case "lock.acquired": {
-        this.openRequests(event.p).delete(event.obj);
+        this.waiting.get(event.p)?.get(event.obj)?.shift();
         const lock = this.lock(event.obj);
         lock.acquisitions++;
         if (event.heldBy.length > 0) lock.contended++;
@@ -333,7 +333,7 @@ export class RunModel {
         return;
       }
       case "lock.timeout":
-        this.openRequests(event.p).delete(event.obj);
+        this.waiting.get(event.p)?.get(event.obj)?.shift();
         this.lock(event.obj).timeouts++;
         return;
       case "trace.dropped":
@@ -569,20 +569,28 @@ export class RunModel {
     return row;
   }
 
-  /** Lock requests not yet granted (nor timed out), per process: object → when asked. */
-  private readonly waiting = new Map<number, Map<string, number>>();
+  /**
+   * Lock requests not yet granted (nor timed out), per process: object → when each was
+   * made, oldest first (one process may wait twice at once for one lock, from two tasks).
+   */
+  private readonly waiting = new Map<number, Map<string, number[]>>();
 
-  private openRequests(p: number): Map<string, number> {
+  /** The times `p`'s open requests of `obj` were made. */
+  private openRequests(p: number, obj: string): number[] {
     let open = this.waiting.get(p);
     if (!open) this.waiting.set(p, (open = new Map()));
-    return open;
+    let asked = open.get(obj);
+    if (!asked) open.set(obj, (asked = []));
+    return asked;
   }
 
   /** `p` ended (or the run did) while still asking: its waits never ended. */
   private endWaitsOf(p: number, t: number): void {
     const open = this.waiting.get(p);
     if (!open) return;
-    for (const [obj, since] of open) this.lock(obj).unended.push(Math.max(0, t - since));
+    for (const [obj, asked] of open) {
+      for (const since of asked) this.lock(obj).unended.push(Math.max(0, t - since));
+    }
     this.waiting.delete(p);
   }
 

@@ -165,11 +165,12 @@ export class ChannelReader {
       if (tracing) started = context.now();
       item = await this.takeNow();
     } else {
+      // A bad timeout is refused before anything of the call is recorded.
+      const timeout = timeoutSeconds(options.timeout, `${op}()`);
       if (tracing) started = context.now();
       const loc = tracing ? callerLocation() : undefined;
       noteBlockingCall(`${op}()`, this.obj);
       record<BlockEvent>({ type: "object.block", obj: this.obj, op, loc });
-      const timeout = timeoutSeconds(options.timeout, `${op}()`);
       item = (await this.wait(false, timeout, op, loc)) as Item;
     }
     if (tracing) this.recordReceive(item, started);

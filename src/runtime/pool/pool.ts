@@ -258,23 +258,10 @@ export class Pool {
     iterable: Iterable<unknown>,
     chunksize: number,
   ): ChunkFeed {
-    this.checkRunning();
-    referenceOf(fn, "the pool's function");
-    if (!Number.isInteger(chunksize) || chunksize < 1) {
-      throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
-    }
-    const feed = new ChunkFeed(iterable[Symbol.iterator](), chunksize, (items) => {
-      const chunk = packNumbers(items, 0, items.length) ?? items;
-      return new Promise<Values>((resolve, reject) =>
-        this.submit(
-          fn,
-          chunk,
-          false,
-          (ok, values, error) => (ok ? resolve(values!) : reject(error!)),
-          true,
-        ),
-      );
-    });
+    this.checkCall(fn, chunksize);
+    const feed = new ChunkFeed(iterable[Symbol.iterator](), chunksize, (items) =>
+      this.submitChunk(fn, packNumbers(items, 0, items.length) ?? items, false, true),
+    );
     this.feeds.add(feed);
     feed.onEnd = () => {
       this.feeds.delete(feed);
@@ -392,29 +379,50 @@ export class Pool {
     spread: boolean,
     chunksize: number,
   ): Promise<Values>[] {
-    // Checked here, not in the promises below: a closed pool or an unexported function
-    // throws at the caller's line, as with apply().
-    this.checkRunning();
-    referenceOf(fn, "the pool's function");
-    if (!Number.isInteger(chunksize) || chunksize < 1) {
-      throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
-    }
+    this.checkCall(fn, chunksize);
     const chunks: Promise<Values>[] = [];
     for (let i = 0; i < calls.length; i += chunksize) {
       const end = Math.min(i + chunksize, calls.length);
       // Numbers are packed straight from the list: no copy of the slice, no walk.
       const chunk = (spread ? null : packNumbers(calls, i, end)) ?? calls.slice(i, end);
-      chunks.push(
-        new Promise((resolve, reject) =>
-          this.submit(fn, chunk, spread, (ok, values, error) =>
-            ok ? resolve(values!) : reject(error!),
-          ),
-        ),
-      );
+      chunks.push(this.submitChunk(fn, chunk, spread, false));
     }
-    // Rejections are handed to whoever awaits the results; none is left unhandled meanwhile.
-    for (const chunk of chunks) chunk.catch(() => undefined);
     return chunks;
+  }
+
+  /**
+   * Checked at the call, not in the promises of its chunks: a closed pool or an unexported
+   * function throws at the caller's line, as with apply().
+   */
+  private checkCall(fn: (...args: never[]) => unknown, chunksize: number): void {
+    this.checkRunning();
+    referenceOf(fn, "the pool's function");
+    if (!Number.isInteger(chunksize) || chunksize < 1) {
+      throw new ValueError(`chunksize must be a positive integer, got ${String(chunksize)}`);
+    }
+  }
+
+  /**
+   * One chunk as a task; its results, or its error. A rejection is handed to whoever awaits
+   * the results: none is left unhandled meanwhile.
+   */
+  private submitChunk(
+    fn: (...args: never[]) => unknown,
+    chunk: Values,
+    spread: boolean,
+    afterClose: boolean,
+  ): Promise<Values> {
+    const results = new Promise<Values>((resolve, reject) =>
+      this.submit(
+        fn,
+        chunk,
+        spread,
+        (ok, values, error) => (ok ? resolve(values!) : reject(error!)),
+        afterClose,
+      ),
+    );
+    results.catch(() => undefined);
+    return results;
   }
 
   private checkRunning(): void {
@@ -423,15 +431,18 @@ export class Pool {
     }
   }
 
-  /** Queues one task; returns its number. `submitted`: part of a call made while running. */
+  /**
+   * Queues one task; returns its number. `afterClose`: part of a call made while the pool
+   * ran (an imap's later chunks), which a close() since does not refuse.
+   */
   private submit(
     fn: (...args: never[]) => unknown,
     calls: Values,
     spread: boolean,
     settle: Task["settle"],
-    submitted = false,
+    afterClose = false,
   ): number {
-    if (!submitted || this.state === "terminate") this.checkRunning();
+    if (!afterClose || this.state === "terminate") this.checkRunning();
     const ref = referenceOf(fn, "the pool's function");
     const id = this.nextTask++;
     // What the walk found, when it was only primitives: their bytes (no second walk to send).
@@ -739,7 +750,6 @@ class ChunkFeed {
   fill(window = IMAP_WINDOW): void {
     while (!this.ended && this.ready.length < window) {
       const items: unknown[] = [];
-      let failure: { error: unknown } | null = null;
       try {
         while (items.length < this.chunksize) {
           const next = this.iterator.next();
@@ -749,13 +759,13 @@ class ChunkFeed {
           }
           items.push(next.value);
         }
-        if (items.length > 0) this.ready.push(this.quiet(this.submit(items)));
+        if (items.length > 0) this.ready.push(this.submit(items));
       } catch (error) {
-        failure = { error };
-      }
-      if (failure) {
+        // The iterable threw: its error comes after the items it gave before.
         this.end();
-        this.ready.push(this.quiet(Promise.reject(failure.error as Error)));
+        const failed = Promise.reject(error as Error);
+        failed.catch(() => undefined);
+        this.ready.push(failed);
       }
     }
   }
@@ -769,12 +779,6 @@ class ChunkFeed {
     if (this.ended) return;
     this.ended = true;
     this.onEnd();
-  }
-
-  /** Handed to the consumer later: a rejection meanwhile is not an unhandled one. */
-  private quiet(chunk: Promise<Values>): Promise<Values> {
-    chunk.catch(() => undefined);
-    return chunk;
   }
 }
 

@@ -95,27 +95,47 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+/** What `stranded()` resolves to when the worker's event loop has nothing left to run. */
+const STRANDED = Symbol("stranded");
+let strand: { promise: Promise<typeof STRANDED>; resolve(): void } | null = null;
+
 /**
- * `value`, once it settles; or an error once nothing is left in this process that could
- * settle it (Node is about to exit: no timer, no I/O, no message pending). The task then
- * fails saying so, where the worker would otherwise exit as if it had died.
+ * A promise of `STRANDED` once nothing is left in this process that could settle a task's
+ * promise (Node is about to exit: no timer, no I/O, no message pending). One for all calls
+ * until then: a listener and promises per call would cost more than a short task.
  */
-function settledOrStranded(value: PromiseLike<unknown>, fn: string): Promise<unknown> {
-  let onEmpty: (() => void) | null = null;
-  const stranded = new Promise<never>((_, reject) => {
-    onEmpty = () =>
-      reject(
-        new Error(
-          `the promise returned by ${fn} never settled: nothing was left in the worker that ` +
-            "could settle it (no timer, I/O or message pending)",
-        ),
-      );
-    process.once("beforeExit", onEmpty);
+function stranded(): Promise<typeof STRANDED> {
+  if (!strand) {
+    let resolve!: () => void;
+    const promise = new Promise<typeof STRANDED>((done) => (resolve = () => done(STRANDED)));
+    strand = { promise, resolve };
+  }
+  return strand.promise;
+}
+
+function strandOnEmptyLoop(): void {
+  process.on("beforeExit", () => {
+    const waiting = strand;
+    strand = null;
+    waiting?.resolve();
   });
-  return Promise.race([value, stranded]).finally(() => process.off("beforeExit", onEmpty!));
+}
+
+/**
+ * `value`, once it settles; or, once nothing is left that could settle it, an error saying
+ * so: the task fails, where the worker would otherwise exit as if it had died.
+ */
+async function settledOrStranded(value: PromiseLike<unknown>, fn: string): Promise<unknown> {
+  const settled = await Promise.race([value, stranded()]);
+  if (settled !== STRANDED) return settled;
+  throw new Error(
+    `the promise returned by ${fn} never settled: nothing was left in the worker that ` +
+      "could settle it (no timer, I/O or message pending)",
+  );
 }
 
 export async function poolWorker(settings: WorkerSettings): Promise<void> {
+  strandOnEmptyLoop();
   const inbox = new Inbox(settings);
   if (settings.initializer) await resolveReference(settings.initializer)(...settings.initargs);
   const functions = new Map<string, (...args: unknown[]) => unknown>();

@@ -133,9 +133,10 @@ export abstract class Permits {
 
   /** Takes one permit; resolves false if none came within the timeout. */
   protected async takePermit(given: AcquireOptions): Promise<boolean> {
-    // null and Infinity wait for ever, as undefined does (Python's None).
+    // null and Infinity wait for ever, as undefined does (Python's None). Copied only then:
+    // this is the path of every acquire.
     const forever = given.timeout === null || given.timeout === Infinity;
-    const options: Wanted = { block: given.block, timeout: forever ? undefined : given.timeout! };
+    const options = forever ? { block: given.block } : (given as Wanted);
     const block = options.block ?? true;
     if (options.timeout !== undefined && !block) {
       throw new ValueError("acquire(): a timeout cannot be given with block: false");

@@ -210,7 +210,7 @@ abstract class SharedCells {
 }
 
 export class Value<T = number> extends SharedCells {
-  constructor(typecode: string, value: T, lock?: RLock | boolean, existing?: string) {
+  constructor(typecode: string, value: T, lock?: Lock | RLock | boolean, existing?: string) {
     super(typecode, lockOf(lock), "value", existing ? null : [value], existing);
   }
 
@@ -238,7 +238,7 @@ export class SharedArray<T = number> extends SharedCells {
   constructor(
     typecode: string,
     init: T[] | number,
-    lock?: RLock | boolean,
+    lock?: Lock | RLock | boolean,
     existing?: { id: string; length: number },
   ) {
     const items = existing
@@ -293,12 +293,17 @@ export class SharedArray<T = number> extends SharedCells {
  * (the lock's bias is what lends it), so `false` asks for no sharing of a given lock and gets
  * a private one; `getLock()` then returns it, where Python's raw value has none.
  */
-function lockOf(lock: RLock | boolean | undefined): RLock {
+function lockOf(lock: Lock | RLock | boolean | undefined): RLock {
   if (lock === undefined || typeof lock === "boolean") return new RLock();
-  const given: unknown = lock;
-  if (!(given instanceof RLock) && !(given instanceof Lock)) {
-    throw new ValueError(`lock must be an RLock, a Lock, true or false, got ${String(lock)}`);
+  if (!(lock instanceof RLock) && !(lock instanceof Lock)) {
+    const given = lock as unknown;
+    const what =
+      given === null || typeof given !== "object"
+        ? String(given)
+        : `an object (${(given as object).constructor?.name ?? "no prototype"})`;
+    throw new ValueError(`lock must be an RLock, a Lock, true or false, got ${what}`);
   }
+  // A Lock serves as a value's lock as an RLock does: acquire, release and bias alike.
   return lock as RLock;
 }
 
