@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { cutMidLine } from "../shared/truncate";
 import {
   cleanUp,
   collect,
@@ -196,7 +197,7 @@ async function badTraces(): Promise<Array<{ name: string; file: string; message:
   return [
     {
       name: "truncated",
-      file: write("truncated", text.slice(0, Math.floor(text.length / 2))),
+      file: write("truncated", cutMidLine(text)),
       message: /truncated\.pstrace:\d+: not valid JSON \(is the file truncated or edited\?\)$/,
     },
     {

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { readTraceFile } from "../../src/cli/trace-file";
 import type { TraceEvent } from "../../src/protocol/trace";
+import { cutMidLine } from "../shared/truncate";
 import {
   openPanel,
   posted,
@@ -80,7 +81,7 @@ test("a trace file that cannot be read shows why, in the page, for every kind of
   const good = goodTrace();
   const lines = good.split("\n");
   const files: Record<string, string | Buffer> = {
-    truncated: good.slice(0, Math.floor(good.length / 2)),
+    truncated: cutMidLine(good),
     "other-version": [lines[0].replace('"version":1', '"version":99'), ...lines.slice(1)].join(
       "\n",
     ),
