@@ -78,12 +78,27 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(options: {
+interface CodeServerOptions {
   entry: string;
   extensionsDir: string;
   userDataDir: string;
-}): Promise<CodeServer> {
-  const port = await freePort();
+}
+
+/**
+ * Starts code-server on a free port. The port is free when asked for but only taken when
+ * code-server binds it; should another process take it in between, a new one is tried.
+ */
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCodeServerOn(await freePort(), options);
+    } catch (error) {
+      if (attempt === 3 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startCodeServerOn(port: number, options: CodeServerOptions): Promise<CodeServer> {
   let output = "";
   const child: ChildProcess = spawn(
     process.execPath,

@@ -324,7 +324,10 @@ describe("in a workspace that is not trusted", () => {
 
       // …and the Extensions view says why, in the extension's own words.
       await runCommand(page, "View: Show Extensions");
-      await page.waitForTimeout(500);
+      // The view focuses its search box once it is drawn; typing before would go elsewhere.
+      await page
+        .locator(".extensions-viewlet :focus")
+        .waitFor({ state: "attached", timeout: 20_000 });
       await page.keyboard.type("@workspaceUnsupported");
       const disabled = page.locator(".extensions-viewlet .pane").filter({
         has: page.locator(".pane-header", { hasText: /disabled in restricted mode/i }),

@@ -177,9 +177,11 @@ async function watchOutliving(started: Started, rootPid: number, until: Promise<
   let lastSeenAt = rootGoneAt;
   let lastAlive = "";
   for (;;) {
+    // Seen alive when the scan began: a slow scan of /proc is not the run's time.
+    const scannedAt = Date.now();
     const alive = runProcesses(started);
     if (alive.length === 0) break;
-    lastSeenAt = Date.now();
+    lastSeenAt = scannedAt;
     const load = os.loadavg()[0].toFixed(1);
     lastAlive = `${alive.map((pid) => `${pid} ${commandLine(pid).slice(0, 60)}`).join(", ")} (load ${load})`;
     if (lastSeenAt - rootGoneAt > OUTLIVE_LIMIT_MS + 10_000) break;

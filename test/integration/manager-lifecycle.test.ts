@@ -95,7 +95,8 @@ test("the manager never outlives its root: SIGKILL the root, the manager and a c
   );
   const run = await collect(started, tracePath);
   assert.equal(run.code, 128 + 9, "the CLI reports the root's SIGKILL");
-  assert.deepEqual(survivors(started.mark), []);
+  // The CLI SIGKILLs what is left just before it exits; the kernel may take a moment more.
+  assert.ok(await waitFor(() => survivors(started.mark).length === 0, 5000), "left running");
   const [spawn] = managerSpawns(run);
   assert.equal(spawn.pid, manager);
 });

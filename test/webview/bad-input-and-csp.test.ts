@@ -216,7 +216,15 @@ test("the page's CSP is in force: no inline script, no eval, no request to anywh
     } catch {
       fetchBlocked = true;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Violations are reported asynchronously: wait until each kind came (10 s at most).
+    const expected = ["script-src", "connect-src", "img-src"];
+    const deadline = Date.now() + 10_000;
+    while (
+      !expected.every((directive) => violations.some((seen) => seen.startsWith(directive))) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     image.remove();
     return {
       fetchBlocked,

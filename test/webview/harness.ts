@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { panelHtml } from "../../src/extension/panel-html";
 import type { FromWebviewMessage, ToWebviewMessage } from "../../src/protocol/panel";
 import type { TraceEvent } from "../../src/protocol/trace";
@@ -196,6 +196,23 @@ export async function waitForFrame(page: Page, frames: number): Promise<void> {
   } catch (error) {
     const errors = pageErrors.get(page) ?? [];
     throw new Error(`no frame drawn; page errors: ${JSON.stringify(errors)}`, { cause: error });
+  }
+}
+
+/**
+ * The text of `locator` once it reads `expected`, or as it reads after `timeoutMs`: the
+ * panel draws on its next animation frame, which a busy machine may delay.
+ */
+export async function settledText(
+  locator: Locator,
+  expected: string,
+  timeoutMs = 10_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await locator.innerText();
+    if (text === expected || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

@@ -11,6 +11,7 @@ import {
   screenshot,
   send,
   setTheme,
+  settledText,
   snapshot,
   sharedHarness,
   waitForFrame,
@@ -176,11 +177,11 @@ test("live: a snapshot, then deltas ten times a second, fold in as they come", a
     await page.waitForTimeout(100);
     if (events[i].type === "object.block") {
       // Blocked in get() until the receive comes: the tree says on what, since when.
-      assert.equal(await rootState.innerText(), "blocked on Queue1 (get) since 0.003 s");
+      const blocked = "blocked on Queue1 (get) since 0.003 s";
+      assert.equal(await settledText(rootState, blocked), blocked);
     }
   }
-  const state = await page.getByRole("treeitem").nth(0).locator(".state-text").innerText();
-  assert.equal(state, "running");
+  assert.equal(await settledText(rootState, "running"), "running");
   await send(page, { type: "events", events: events.slice(-2) });
   await send(page, {
     type: "run-state",
