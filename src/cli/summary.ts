@@ -1,21 +1,37 @@
 /** The end-of-run summary the CLI prints: process tree, message flows, lock contention. */
 import { RunModel, type ProcessRow } from "../model/run-model";
 import { describeDropped } from "../model/dropped";
+import stringWidth from "string-width";
 import { printable, printableLines } from "../model/printable";
-
 import { formatBytes, formatDuration, percentile } from "../model/stats";
 
+/**
+ * Columns are measured in terminal cells, not UTF-16 units: a name in Chinese or with an
+ * emoji takes two cells a character, and a combining accent none.
+ */
 function table(headers: string[], untrustedRows: string[][]): string {
   const rows = untrustedRows.map((row) => row.map(printable));
   const widths = headers.map((header, i) =>
-    Math.max(header.length, ...rows.map((row) => row[i].length)),
+    Math.max(stringWidth(header), ...rows.map((row) => stringWidth(row[i]))),
   );
+  const pad = (cell: string, width: number): string =>
+    cell + " ".repeat(Math.max(0, width - stringWidth(cell)));
   const line = (cells: string[]): string =>
     cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i])))
+      .map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i])))
       .join("  ")
       .trimEnd();
   return [line(headers), line(widths.map((w) => "─".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function neverEnded(count: number): string {
+  return `${count} wait${count === 1 ? "" : "s"} never ended (the waiter died waiting, or the run ended first)`;
+}
+
+/** A median and a maximum of sorted durations; "—" for both when there are none, not 0 ns. */
+function medianAndMax(sorted: number[]): [string, string] {
+  if (sorted.length === 0) return ["—", "—"];
+  return [formatDuration(percentile(sorted, 0.5)), formatDuration(sorted[sorted.length - 1])];
 }
 
 function exitText(row: ProcessRow): string {
@@ -98,7 +114,7 @@ export function formatSummary(model: RunModel): string {
           `${lock.contendedPercent.toFixed(0)}%`,
           String(lock.timeouts),
           formatDuration(lock.totalWait),
-          formatDuration(lock.p50Wait),
+          lock.acquisitions > 0 ? formatDuration(lock.p50Wait) : "—",
           formatDuration(lock.maxWait),
           formatDuration(lock.maxHold),
           lock.permits > 1
@@ -112,10 +128,7 @@ export function formatSummary(model: RunModel): string {
     // A wait that never ended (a deadlock ended by --on-deadlock=kill, a waiter killed) is
     // no acquisition: said here, so the figures above do not read as an idle lock.
     for (const lock of locks.filter((row) => row.unendedWaits > 0)) {
-      out.push(
-        `  ${lock.name}: ${lock.unendedWaits} wait${lock.unendedWaits === 1 ? "" : "s"} never ended ` +
-          "(the waiter died waiting, or the run ended first): counted in total and max wait above",
-      );
+      out.push(`  ${lock.name}: ${neverEnded(lock.unendedWaits)}, counted in total and max wait`);
     }
   }
 
@@ -146,6 +159,9 @@ export function formatSummary(model: RunModel): string {
         ]),
       ),
     );
+    for (const row of signals.filter((signal) => signal.unended > 0)) {
+      out.push(`  ${row.name}: ${neverEnded(row.unended)}, counted in waits, total and max wait`);
+    }
   }
 
   const pools = [...model.pools.values()];
@@ -162,8 +178,7 @@ export function formatSummary(model: RunModel): string {
             String(pool.submitted),
             String(pool.done),
             String(pool.failed),
-            formatDuration(percentile(durations, 0.5)),
-            formatDuration(durations.length > 0 ? durations[durations.length - 1] : 0),
+            ...medianAndMax(durations),
             String(pool.callbacks),
           ];
         }),
@@ -186,8 +201,7 @@ export function formatSummary(model: RunModel): string {
             `P${row.server}`,
             String(row.calls),
             String(row.failed),
-            formatDuration(percentile(durations, 0.5)),
-            formatDuration(durations.length > 0 ? durations[durations.length - 1] : 0),
+            ...medianAndMax(durations),
             [...row.methods].map(([method, count]) => `${method}: ${count}`).join(", "),
           ];
         }),

@@ -93,6 +93,8 @@ export interface SignalRow {
   timeouts: number;
   broken: number;
   signals: number;
+  /** Waits that never ended (counted in waits, total and max wait too). */
+  unended: number;
   /** "P3→P2" (waker→woken) → count. */
   wakes: Map<string, number>;
 }
@@ -269,15 +271,21 @@ export class RunModel {
         const lock = this.lock(event.obj);
         lock.maxHold = Math.max(lock.maxHold, event.hold);
         lock.totalHold += event.hold;
-        if (lock.holder === event.p) lock.holder = null;
-        const held = (lock.holders.get(event.p) ?? 0) - 1;
-        if (held > 0) lock.holders.set(event.p, held);
-        else lock.holders.delete(event.p);
-        const stack = this.heldByProcess.get(event.p);
+        // A permit given back by a process that holds none (a semaphore used as a signal, a
+        // lock released for its holder) is taken from the oldest holder, as the hub takes it.
+        const from = lock.holders.has(event.p)
+          ? event.p
+          : (lock.holders.keys().next().value ?? event.p);
+        if (lock.holder === from) lock.holder = null;
+        const held = (lock.holders.get(from) ?? 0) - 1;
+        if (held > 0) lock.holders.set(from, held);
+        else lock.holders.delete(from);
+        const stack = this.heldByProcess.get(from);
         if (stack && stack.includes(event.obj)) stack.splice(stack.lastIndexOf(event.obj), 1);
         return;
       }
       case "sync.wait": {
+        this.waiting.get(event.p)?.get(event.obj)?.shift();
         const row = this.signal(event.obj);
         row.waits++;
         row.totalWait += event.wait;
@@ -341,6 +349,12 @@ export class RunModel {
         this.droppedBy[event.source ?? "recorder"] += event.count;
         return;
       case "warning":
+        // The hub gave a dead holder's permits back: they are no longer in use.
+        if (event.code === "holder-died" && event.obj) {
+          const lock = this.locks.get(event.obj);
+          lock?.holders.delete(event.p);
+          if (lock?.holder === event.p) lock.holder = null;
+        }
         this.warnings.push({
           t: event.t,
           p: event.p,
@@ -363,8 +377,12 @@ export class RunModel {
           this.stderrTails.set(event.p, tail.slice(-STDERR_TAIL_CHARS));
         }
         return;
-      case "resource.sample":
       case "object.block":
+        // A wait on an event, a condition or a barrier begins (older traces do not say):
+        // one that never ends is counted when its process or the run ends.
+        if (this.signals.has(event.obj)) this.openRequests(event.p, event.obj).push(event.t);
+        return;
+      case "resource.sample":
       case "object.timeout":
         return;
       default:
@@ -562,6 +580,7 @@ export class RunModel {
         timeouts: 0,
         broken: 0,
         signals: 0,
+        unended: 0,
         wakes: new Map(),
       };
       this.signals.set(obj, row);
@@ -570,8 +589,9 @@ export class RunModel {
   }
 
   /**
-   * Lock requests not yet granted (nor timed out), per process: object → when each was
-   * made, oldest first (one process may wait twice at once for one lock, from two tasks).
+   * Lock requests not yet granted (nor timed out), and waits on events, conditions and
+   * barriers not yet ended, per process: object → when each began, oldest first (one
+   * process may wait twice at once on one object, from two tasks).
    */
   private readonly waiting = new Map<number, Map<string, number[]>>();
 
@@ -589,7 +609,18 @@ export class RunModel {
     const open = this.waiting.get(p);
     if (!open) return;
     for (const [obj, asked] of open) {
-      for (const since of asked) this.lock(obj).unended.push(Math.max(0, t - since));
+      const signal = this.signals.get(obj);
+      for (const since of asked) {
+        const wait = Math.max(0, t - since);
+        if (!signal) {
+          this.lock(obj).unended.push(wait);
+          continue;
+        }
+        signal.waits++;
+        signal.unended++;
+        signal.totalWait += wait;
+        signal.maxWait = Math.max(signal.maxWait, wait);
+      }
     }
     this.waiting.delete(p);
   }

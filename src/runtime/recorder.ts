@@ -2,7 +2,7 @@
  * Records this process's trace events and sends them to the hub in batches.
  *
  * Following tokio-console's split, the recorder only writes facts down: cheaply, into a
- * bounded buffer, flushed once per turn of the event loop. When the buffer is full it
+ * bounded buffer, flushed every few milliseconds. When the buffer is full it
  * drops events and counts them; the count reaches the user as a `trace.dropped` event.
  * Without a collector (a plain `node` run) it is off and every call returns at once.
  */

@@ -6,10 +6,12 @@ import * as assert from "node:assert/strict";
 import {
   assertSucceeded,
   cleanUp,
+  describeRun,
   eventsOf,
   fixtureLine,
   result,
   resultsOf,
+  runCli,
   runFixture,
   sharedRun,
   type FixtureRun,
@@ -179,4 +181,30 @@ test("Barrier: a party killed while waiting breaks it for the others", async () 
   assert.deepEqual(result(run, "survivor-exit"), [0]);
   assertBroken(result<PartyReport>(run, "party"), "the surviving party");
   assert.equal(result(run, "broken-after-death"), true);
+
+  // The killed party's wait began and never ended: the trace says it began, and the report
+  // counts it among the barrier's waits.
+  const doomed = eventsOf(run.events, "process.exit", (e) => e.exitCode === -9);
+  assert.equal(doomed.length, 1);
+  const [began] = eventsOf(
+    run.events,
+    "object.block",
+    (e) => e.p === doomed[0].p && e.op === "wait",
+  );
+  assert.ok(
+    !run.events.some((e) => e.type === "sync.wait" && e.p === doomed[0].p),
+    "the killed party's wait did not end",
+  );
+  const report = await runCli(["report", run.tracePath]);
+  assert.equal(report.code, 0, describeRun(report));
+  const name = /^(Barrier\d+)\s+2\s/m.exec(report.stdout)?.[1];
+  assert.ok(
+    name,
+    `a barrier with 2 waits (the survivor's and the killed one's):\n${report.stdout}`,
+  );
+  assert.match(
+    report.stdout,
+    new RegExp(`^  ${name}: 1 wait never ended \\(the waiter died waiting`, "m"),
+  );
+  assert.ok(began.t < doomed[0].t);
 });

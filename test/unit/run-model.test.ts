@@ -143,3 +143,67 @@ test("a message lost in a pool worker's task queue says what the pool does about
     "P2 ended holding 1 message(s) of Queue1 it had fetched and not reported taken: 1:7",
   );
 });
+
+test("a semaphore's permit given back by a process that holds none comes off the oldest holder", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.3", kind: "semaphore", value: 2 },
+    { type: "lock.acquired", t: 1, p: 2, obj: "1.3", wait: 0, heldBy: [] },
+    { type: "lock.acquired", t: 2, p: 3, obj: "1.3", wait: 0, heldBy: [] },
+    // P4 signals with the semaphore: its release frees P2's permit, as the hub counts it.
+    { type: "lock.released", t: 3, p: 4, obj: "1.3", hold: 0 },
+    { type: "lock.released", t: 4, p: 3, obj: "1.3", hold: 2 },
+  ]);
+  const [semaphore] = m.lockSummaries();
+  assert.equal(semaphore.inUse, 0, "no permit is held at the end");
+  assert.deepEqual([...m.locks.get("1.3")!.holders], []);
+});
+
+test("a holder that died is no longer counted as holding: the hub gave its permits back", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+    { type: "lock.acquired", t: 1, p: 2, obj: "1.2", wait: 0, heldBy: [] },
+    { type: "process.exit", t: 2, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    {
+      type: "warning",
+      t: 3,
+      p: 2,
+      code: "holder-died",
+      obj: "1.2",
+      message: "P2 ended while holding 1.2; it was released and the next waiter got it",
+    },
+  ]);
+  const [lock] = m.lockSummaries();
+  assert.equal(lock.inUse, 0);
+  assert.equal(m.locks.get("1.2")!.holder, null);
+  assert.match(m.warnings[0].message, /holding Lock1/);
+});
+
+test("a wait on a barrier or an event that never ended counts in its waits, total and max wait", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.4", kind: "barrier", value: 2 },
+    { type: "object.create", t: 0, p: 1, obj: "1.5", kind: "event" },
+    { type: "object.block", t: 1 * ms, p: 2, obj: "1.4", op: "wait" },
+    { type: "object.block", t: 2 * ms, p: 3, obj: "1.4", op: "wait" },
+    {
+      type: "sync.wait",
+      t: 12 * ms,
+      p: 3,
+      obj: "1.4",
+      op: "barrier.wait",
+      wait: 10 * ms,
+      outcome: "broken",
+      wokenBy: null,
+    },
+    // P2 was killed waiting at 101 ms; P4 still waits on the event when the run ends.
+    { type: "process.exit", t: 101 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    { type: "object.block", t: 150 * ms, p: 4, obj: "1.5", op: "wait" },
+    { type: "run.end", t: 400 * ms, p: 1, exitCode: 130, signal: "SIGINT" },
+  ]);
+  const barrier = m.signals.get("1.4")!;
+  assert.deepEqual(
+    [barrier.waits, barrier.unended, barrier.broken, barrier.totalWait, barrier.maxWait],
+    [2, 1, 1, 110 * ms, 100 * ms],
+  );
+  const event = m.signals.get("1.5")!;
+  assert.deepEqual([event.waits, event.unended, event.maxWait], [1, 1, 250 * ms]);
+});

@@ -56,6 +56,11 @@ export function describeSignal(row: SignalRow): string {
       ? `Nobody waited on ${row.name} (a ${kind}).`
       : `Processes waited on ${row.name} (a ${kind}) ${plural(row.waits, "time")}, ${formatDuration(row.totalWait)} in all, ${formatDuration(row.maxWait)} at most.`,
   ];
+  if (row.unended > 0) {
+    parts.push(
+      `${plural(row.unended, "wait")} never ended: the waiter died waiting, or the run ended first.`,
+    );
+  }
   if (row.timeouts > 0) parts.push(`${plural(row.timeouts, "wait")} timed out.`);
   if (row.broken > 0) parts.push(`${plural(row.broken, "wait")} ended with the barrier broken.`);
   const signal =

@@ -5,7 +5,7 @@ import { BrokenBarrierError, ValueError } from "../errors";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { recordSignal, recordWait, recordWaitBegins, requestThenLocate } from "./waits";
 import { timeoutSeconds } from "../limits";
 
 export interface BarrierOptions {
@@ -47,6 +47,7 @@ export class Barrier {
       true,
     );
     const loc = pending.loc;
+    recordWaitBegins(this.id, started, loc);
     const reply = await pending.reply;
     if (reply.header.broken) {
       recordWait(this.id, "barrier.wait", started, "broken", null, loc);

@@ -11,7 +11,7 @@ import type { AcquireOptions } from "./permits";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { recordSignal, recordWait, recordWaitBegins, requestThenLocate } from "./waits";
 import { timeoutSeconds } from "../limits";
 
 export class Condition {
@@ -55,6 +55,7 @@ export class Condition {
       timeout,
       true,
     );
+    recordWaitBegins(this.id, started, loc);
     let depth = 1;
     if (this.lock instanceof RLock) depth = this.lock.releaseAll();
     else this.lock.release();

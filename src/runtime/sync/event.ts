@@ -4,7 +4,7 @@ import { TO_HANDLE, registerReviver, type Handle } from "../clone";
 import { noteBlockingCall } from "./held";
 import { currentLink, revivedVia, withVia } from "../link";
 import { createObject } from "../objects";
-import { recordSignal, recordWait, requestThenLocate } from "./waits";
+import { recordSignal, recordWait, recordWaitBegins, requestThenLocate } from "./waits";
 import { timeoutSeconds } from "../limits";
 
 export class Event {
@@ -47,6 +47,7 @@ export class Event {
       true,
     );
     const loc = pending.loc;
+    recordWaitBegins(this.id, started, loc);
     const reply = await pending.reply;
     const set = reply.header.set === true;
     recordWait(

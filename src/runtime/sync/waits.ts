@@ -3,7 +3,7 @@ import { context, record } from "../context";
 import { callerLocation } from "../callsite";
 import { requestWithTimeout } from "../channel-writer";
 import type { HubClient, Reply } from "../hub-client";
-import type { SyncSignalEvent, SyncWaitEvent } from "../../protocol/trace";
+import type { BlockEvent, SyncSignalEvent, SyncWaitEvent } from "../../protocol/trace";
 
 /**
  * Sends a blocking call's request, then captures where in the user's code it was made.
@@ -29,6 +29,15 @@ export function requestThenLocate(
     link.sendWhileUnanswered(req, { type: "wait-loc", obj: header.obj, target: req, loc });
   }
   return { reply, loc };
+}
+
+/**
+ * Records that a wait began at `started`, once its request has left: a wait that never
+ * ends (a hang, a waiter killed) still shows, in the tree as "blocked on", on the timeline
+ * and in the summary's count of waits that never ended.
+ */
+export function recordWaitBegins(obj: string, started: number, loc: string | undefined): void {
+  record<BlockEvent>({ type: "object.block", t: started, obj, op: "wait", loc });
 }
 
 export function recordWait(
