@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import type { Naming } from "../../src/model/describe";
+import { processState } from "../../src/model/process-state";
+import { RunModel } from "../../src/model/run-model";
 import { TimelineModel } from "../../src/model/timeline";
 import type { TraceEvent } from "../../src/protocol/trace";
 
@@ -105,4 +108,40 @@ test("a join with a wait is a blocked span; spawns are remembered", () => {
   const blocked = timeline.lanes.get(1)!.blocked;
   assert.deepEqual([blocked.start(0), blocked.end(0)], [30, 50]);
   assert.equal(timeline.lanes.get(2)!.startedAt, 1);
+});
+
+test("a wait on an event is blocked from its beginning: the tree says on what, and the span ends with the wait", () => {
+  const events: TraceEvent[] = [
+    { type: "process.start", t: 0, p: 1, pid: 10, ppid: 1, name: "MainProcess" },
+    { type: "object.block", t: 2 * ms, p: 1, obj: "e", op: "wait", loc: "/w/a.ts:4:9" },
+  ];
+  const naming: Naming = {
+    object: (obj) => (obj === "e" ? "Event1" : obj),
+    process: (p) => `P${p}`,
+    processOfPid: () => undefined,
+  };
+  const row = new RunModel();
+  for (const event of events) row.add(event);
+  let timeline = fold(events);
+  assert.equal(
+    processState(row.processes.get(1)!, timeline.lanes.get(1), naming).text,
+    "blocked on Event1 (wait) since 0.002 s",
+  );
+  events.push({
+    type: "sync.wait",
+    t: 7 * ms,
+    p: 1,
+    obj: "e",
+    op: "event.wait",
+    wait: 5 * ms,
+    outcome: "woken",
+    wokenBy: 2,
+  });
+  timeline = fold(events);
+  const lane = timeline.lanes.get(1)!;
+  assert.equal(processState(row.processes.get(1)!, lane, naming).text, "running");
+  assert.deepEqual(
+    [lane.blocked.length, lane.blocked.start(0), lane.blocked.end(0)],
+    [1, 2 * ms, 7 * ms],
+  );
 });
