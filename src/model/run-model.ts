@@ -14,7 +14,7 @@ import {
 } from "../protocol/trace";
 import { ObjectNames } from "./names";
 import { describeDeadlock } from "./deadlock";
-import { percentile, sum } from "./stats";
+import { maxOf, percentile, sum } from "./stats";
 
 export interface ProcessRow {
   number: number;
@@ -77,6 +77,8 @@ export interface LockRow {
   waits: number[];
   /** Waits that never ended: their process died waiting, or the run ended first. */
   unended: number[];
+  /** Waits that gave up (their timeout ran out). */
+  timedOut: number[];
   maxHold: number;
   totalHold: number;
   holder: number | null;
@@ -184,7 +186,9 @@ export class RunModel {
       case "run.end":
         this.endedAt = event.t;
         this.exitCode = event.exitCode;
-        for (const p of this.waiting.keys()) this.endWaitsOf(p, event.t);
+        for (const p of new Set([...this.waiting.keys(), ...this.signalWaits.keys()])) {
+          this.endWaitsOf(p, event.t);
+        }
         return;
       case "process.spawn": {
         const row = this.process(event.child);
@@ -253,7 +257,7 @@ export class RunModel {
       }
       case "lock.request":
         this.lock(event.obj);
-        this.openRequests(event.p, event.obj).push(event.t);
+        RunModel.opened(this.waiting, event.p, event.obj).push(event.t);
         return;
       case "lock.acquired": {
         this.waiting.get(event.p)?.get(event.obj)?.shift();
@@ -271,8 +275,8 @@ export class RunModel {
         const lock = this.lock(event.obj);
         lock.maxHold = Math.max(lock.maxHold, event.hold);
         lock.totalHold += event.hold;
-        // A permit given back by a process that holds none (a semaphore used as a signal, a
-        // lock released for its holder) is taken from the oldest holder, as the hub takes it.
+        // A semaphore's permit given back by a process that holds none (a semaphore used as
+        // a signal) is taken from the oldest holder, as the hub takes it (locks refuse it).
         const from = lock.holders.has(event.p)
           ? event.p
           : (lock.holders.keys().next().value ?? event.p);
@@ -285,7 +289,7 @@ export class RunModel {
         return;
       }
       case "sync.wait": {
-        this.waiting.get(event.p)?.get(event.obj)?.shift();
+        this.signalWaits.get(event.p)?.get(event.obj)?.shift();
         const row = this.signal(event.obj);
         row.waits++;
         row.totalWait += event.wait;
@@ -340,20 +344,23 @@ export class RunModel {
         row.methods.set(event.method, (row.methods.get(event.method) ?? 0) + 1);
         return;
       }
-      case "lock.timeout":
+      case "lock.timeout": {
         this.waiting.get(event.p)?.get(event.obj)?.shift();
-        this.lock(event.obj).timeouts++;
+        const lock = this.lock(event.obj);
+        lock.timeouts++;
+        lock.timedOut.push(event.wait);
         return;
+      }
       case "trace.dropped":
         this.dropped += event.count;
         this.droppedBy[event.source ?? "recorder"] += event.count;
         return;
       case "warning":
-        // The hub gave a dead holder's permits back: they are no longer in use.
-        if (event.code === "holder-died" && event.obj) {
+        // The server gave a dead holder's permits back: they are no longer in use.
+        if (event.code === "holder-died" && event.obj && event.holder !== undefined) {
           const lock = this.locks.get(event.obj);
-          lock?.holders.delete(event.p);
-          if (lock?.holder === event.p) lock.holder = null;
+          lock?.holders.delete(event.holder);
+          if (lock?.holder === event.holder) lock.holder = null;
         }
         this.warnings.push({
           t: event.t,
@@ -380,7 +387,8 @@ export class RunModel {
       case "object.block":
         // A wait on an event, a condition or a barrier begins (older traces do not say):
         // one that never ends is counted when its process or the run ends.
-        if (this.signals.has(event.obj)) this.openRequests(event.p, event.obj).push(event.t);
+        if (event.op === "wait")
+          RunModel.opened(this.signalWaits, event.p, event.obj).push(event.t);
         return;
       case "resource.sample":
       case "object.timeout":
@@ -444,9 +452,11 @@ export class RunModel {
         contendedPercent: lock.acquisitions === 0 ? 0 : (100 * lock.contended) / lock.acquisitions,
         timeouts: lock.timeouts,
         unendedWaits: unended.length,
-        totalWait: sum(waits) + sum(unended),
+        // Every wait counts in the time spent waiting, granted or not; the median is of
+        // the waits that got the lock.
+        totalWait: sum(waits) + sum(unended) + sum(lock.timedOut),
         p50Wait: percentile(waits, 0.5),
-        maxWait: Math.max(waits.length > 0 ? waits[waits.length - 1] : 0, ...unended),
+        maxWait: maxOf(waits, unended, lock.timedOut),
         maxHold: lock.maxHold,
       };
     });
@@ -589,40 +599,46 @@ export class RunModel {
   }
 
   /**
-   * Lock requests not yet granted (nor timed out), and waits on events, conditions and
-   * barriers not yet ended, per process: object → when each began, oldest first (one
-   * process may wait twice at once on one object, from two tasks).
+   * Lock requests not yet granted (nor timed out), per process: object → when each was
+   * made, oldest first (one process may wait twice at once for one lock, from two tasks).
    */
   private readonly waiting = new Map<number, Map<string, number[]>>();
+  /**
+   * Waits on events, conditions and barriers not yet ended, the same way. Kept apart: live,
+   * a wait can arrive before its object's creation, from a process that creates nothing.
+   */
+  private readonly signalWaits = new Map<number, Map<string, number[]>>();
 
-  /** The times `p`'s open requests of `obj` were made. */
-  private openRequests(p: number, obj: string): number[] {
-    let open = this.waiting.get(p);
-    if (!open) this.waiting.set(p, (open = new Map()));
-    let asked = open.get(obj);
-    if (!asked) open.set(obj, (asked = []));
-    return asked;
+  /** The times `p`'s open requests (or waits) of `obj` began. */
+  private static opened(
+    open: Map<number, Map<string, number[]>>,
+    p: number,
+    obj: string,
+  ): number[] {
+    let mine = open.get(p);
+    if (!mine) open.set(p, (mine = new Map()));
+    let since = mine.get(obj);
+    if (!since) mine.set(obj, (since = []));
+    return since;
   }
 
   /** `p` ended (or the run did) while still asking: its waits never ended. */
   private endWaitsOf(p: number, t: number): void {
-    const open = this.waiting.get(p);
-    if (!open) return;
-    for (const [obj, asked] of open) {
-      const signal = this.signals.get(obj);
-      for (const since of asked) {
-        const wait = Math.max(0, t - since);
-        if (!signal) {
-          this.lock(obj).unended.push(wait);
-          continue;
-        }
-        signal.waits++;
-        signal.unended++;
-        signal.totalWait += wait;
-        signal.maxWait = Math.max(signal.maxWait, wait);
-      }
+    for (const [obj, asked] of this.waiting.get(p) ?? []) {
+      for (const since of asked) this.lock(obj).unended.push(Math.max(0, t - since));
     }
     this.waiting.delete(p);
+    for (const [obj, began] of this.signalWaits.get(p) ?? []) {
+      const row = this.signal(obj);
+      for (const since of began) {
+        const wait = Math.max(0, t - since);
+        row.waits++;
+        row.unended++;
+        row.totalWait += wait;
+        row.maxWait = Math.max(row.maxWait, wait);
+      }
+    }
+    this.signalWaits.delete(p);
   }
 
   private lock(obj: string, kind: ObjectKind = "lock", permits = 1): LockRow {
@@ -640,6 +656,7 @@ export class RunModel {
         timeouts: 0,
         waits: [],
         unended: [],
+        timedOut: [],
         maxHold: 0,
         totalHold: 0,
         holder: null,

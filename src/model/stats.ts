@@ -12,6 +12,13 @@ export function sum(values: number[]): number {
   return total;
 }
 
+/** The largest of all values (0 for none); no spread, so a million values are fine. */
+export function maxOf(...lists: number[][]): number {
+  let most = 0;
+  for (const values of lists) for (const value of values) if (value > most) most = value;
+  return most;
+}
+
 /** 1234567 ns → "1.23 ms". */
 export function formatDuration(ns: number): string {
   if (ns < 1_000) return `${Math.round(ns)} ns`;

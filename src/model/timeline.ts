@@ -10,6 +10,32 @@
 import type { ObjectId, ProcessNumber, TraceEvent } from "../protocol/trace";
 import { SpanColumn } from "./span-column";
 
+/**
+ * Events a process records of itself while it runs: a wait it began before one of these is
+ * not holding it up. (Not its exit, nor what others record about it: samples, warnings.)
+ */
+const ACTIVITY: ReadonlySet<TraceEvent["type"]> = new Set<TraceEvent["type"]>([
+  "process.spawn",
+  "process.join",
+  "process.output",
+  "object.create",
+  "object.block",
+  "object.timeout",
+  "message.send",
+  "message.receive",
+  "lock.request",
+  "lock.acquired",
+  "lock.released",
+  "lock.timeout",
+  "sync.wait",
+  "sync.signal",
+  "pool.submit",
+  "pool.start",
+  "pool.done",
+  "pool.callback",
+  "manager.call",
+]);
+
 /** A wait or hold that has started and not ended yet. */
 export interface OpenSpan {
   obj: ObjectId;
@@ -36,13 +62,20 @@ export class Lane {
   readonly openWaits = new Map<ObjectId, OpenSpan>();
   /** Lock id → open hold. */
   readonly openHolds = new Map<ObjectId, OpenSpan>();
+  /** When this process last did something of its own (sent, received, took a lock…). */
+  lastActivity = -Infinity;
 
   constructor(readonly process: ProcessNumber) {}
 
-  /** The wait this process has been in the longest, if it is blocked now. */
+  /**
+   * The wait this process has been in the longest, if it is blocked now. A wait it began
+   * and then went on working past (`void stop.wait().then(…)`, a get left pending) is one
+   * it waits on in the background: it blocks nothing, and it is not what the process does.
+   */
   blockedOn(): OpenSpan | null {
     let oldest: OpenSpan | null = null;
     for (const wait of this.openWaits.values()) {
+      if (wait.start < this.lastActivity) continue;
       if (!oldest || wait.start < oldest.start) oldest = wait;
     }
     return oldest;
@@ -72,6 +105,10 @@ export class TimelineModel {
   /** `events` is the run's event list and `index` the position of `event` in it. */
   add(event: TraceEvent, index: number, events: readonly TraceEvent[]): void {
     if (event.t > this.end) this.end = event.t;
+    if (ACTIVITY.has(event.type)) {
+      const lane = this.lane(event.p);
+      if (event.t > lane.lastActivity) lane.lastActivity = event.t;
+    }
     switch (event.type) {
       case "process.spawn":
         this.spawns.push({ t: event.t, parent: event.p, child: event.child, ref: index });

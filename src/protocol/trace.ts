@@ -338,6 +338,11 @@ export interface WarningEvent extends EventBase {
   loc?: SourceLocation;
   /** `message-lost`: the messages lost, oldest first (their sends carry the same ids). */
   msgs?: MessageId[];
+  /**
+   * `holder-died`, from the server that gave the permits back (the hub or a manager): the
+   * process that died holding `obj`. (The process granted them next warns too, without it.)
+   */
+  holder?: ProcessNumber;
 }
 
 /** Processes that wait for each other for ever, found by the hub. */

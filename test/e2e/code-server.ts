@@ -134,7 +134,15 @@ async function startCodeServerOn(port: number, options: CodeServerOptions): Prom
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`code-server did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      // Not left behind: its whole group goes (it may have started an extension host).
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Gone already.
+      }
+      throw new Error(`code-server did not start:\n${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return {

@@ -83,6 +83,14 @@ test("Event: one set() in the parent wakes every child waiting on it", async () 
     assert.equal(wait.obj, set.obj);
     at(wait, "child-event-wait");
     assert.ok(wait.t > set.t, "woken before the set");
+    // The wait said when it began, so that a hang there shows as one.
+    const [began] = eventsOf(
+      run.events,
+      "object.block",
+      (e) => e.p === p && e.obj === set.obj && e.op === "wait",
+    );
+    at(began, "child-event-wait");
+    assert.ok(began.t < set.t, `P${p}'s wait began before the set`);
   }
 });
 
@@ -139,6 +147,17 @@ test("Condition: consumers' waits are woken by the producer's notify/notifyAll",
   for (const p of consumers) {
     const waits = eventsOf(run.events, "sync.wait", (e) => e.p === p);
     at(waits[0], "consumer-first-wait");
+    // Each wait says when it began, once the condition's lock is let go: the consumer's
+    // record just before it is that release.
+    const own = run.events.filter((e) => e.p === p);
+    const began = own.flatMap((e, i) =>
+      e.type === "object.block" && e.op === "wait" ? [{ block: e, before: own[i - 1] }] : [],
+    );
+    assert.equal(began.length, waits.length, `P${p}: one beginning per wait`);
+    for (const { block, before } of began) {
+      assert.equal(block.obj, waits[0].obj);
+      assert.equal(before?.type, "lock.released", `P${p}: the lock is let go first`);
+    }
     for (const wait of waits) {
       assert.equal(wait.op, "condition.wait");
       assert.equal(wait.outcome, "woken");

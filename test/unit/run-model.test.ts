@@ -83,7 +83,7 @@ test("lock statistics: contended share, wait percentiles, longest hold", () => {
   assert.equal(Math.round(lock.contendedPercent), 67);
   assert.equal(lock.p50Wait, 10 * ms);
   assert.equal(lock.maxWait, 40 * ms);
-  assert.equal(lock.totalWait, 50 * ms);
+  assert.equal(lock.totalWait, 51 * ms, "the timed-out wait counts too");
   assert.equal(lock.maxHold, 30 * ms);
   assert.equal(lock.timeouts, 1);
 });
@@ -106,7 +106,7 @@ test("lock statistics: a wait that never ended (waiter killed, run over) counts 
   assert.equal(lock.timeouts, 1);
   assert.equal(lock.unendedWaits, 2);
   assert.equal(lock.maxWait, 500 * ms);
-  assert.equal(lock.totalWait, 1 * ms + 500 * ms + 200 * ms);
+  assert.equal(lock.totalWait, 1 * ms + 2 * ms + 500 * ms + 200 * ms);
   assert.equal(lock.p50Wait, 1 * ms, "the median is of waits that ended");
 });
 
@@ -163,18 +163,30 @@ test("a holder that died is no longer counted as holding: the hub gave its permi
     { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
     { type: "lock.acquired", t: 1, p: 2, obj: "1.2", wait: 0, heldBy: [] },
     { type: "process.exit", t: 2, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    // The hub's warning names the dead holder; the process granted the lock next warns too.
     {
       type: "warning",
       t: 3,
       p: 2,
       code: "holder-died",
       obj: "1.2",
+      holder: 2,
       message: "P2 ended while holding 1.2; it was released and the next waiter got it",
+    },
+    { type: "lock.acquired", t: 4, p: 3, obj: "1.2", wait: 3, heldBy: [2] },
+    {
+      type: "warning",
+      t: 5,
+      p: 3,
+      code: "holder-died",
+      obj: "1.2",
+      message: "1.2 was granted after a process died holding it",
     },
   ]);
   const [lock] = m.lockSummaries();
-  assert.equal(lock.inUse, 0);
-  assert.equal(m.locks.get("1.2")!.holder, null);
+  assert.equal(lock.inUse, 1, "P3 holds it");
+  assert.deepEqual([...m.locks.get("1.2")!.holders], [[3, 1]]);
+  assert.equal(m.locks.get("1.2")!.holder, 3);
   assert.match(m.warnings[0].message, /holding Lock1/);
 });
 
@@ -206,4 +218,15 @@ test("a wait on a barrier or an event that never ended counts in its waits, tota
   );
   const event = m.signals.get("1.5")!;
   assert.deepEqual([event.waits, event.unended, event.maxWait], [1, 1, 250 * ms]);
+});
+
+test("live, a wait can come before its object's creation: it still counts when it never ends", () => {
+  const m = model([
+    { type: "object.block", t: 1 * ms, p: 2, obj: "1.4", op: "wait" },
+    { type: "object.create", t: 0, p: 1, obj: "1.4", kind: "barrier", value: 2 },
+    { type: "process.exit", t: 5 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+  ]);
+  const barrier = m.signals.get("1.4")!;
+  assert.equal(barrier.name, "Barrier1");
+  assert.deepEqual([barrier.waits, barrier.unended, barrier.maxWait], [1, 1, 4 * ms]);
 });

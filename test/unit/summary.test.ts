@@ -60,3 +60,26 @@ test("a pool with no finished task shows no median or longest task, not 0 ns", (
   assert.ok(row, summary);
   assert.match(row, /^Pool1\s+2\s+1\s+0\s+0\s+—\s+—\s+0$/);
 });
+
+test("a lock only waited for, and a barrier wait that never ended, are said as such", () => {
+  const summary = summaryOf([
+    { type: "process.start", t: 0, p: 1, pid: 100, ppid: 1, name: "MainProcess" },
+    { type: "object.create", t: 0, p: 1, obj: "1.1", kind: "lock" },
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "barrier", value: 2 },
+    { type: "lock.timeout", t: 3 * ms, p: 1, obj: "1.1", wait: 2 * ms, heldBy: [2] },
+    { type: "object.block", t: 4 * ms, p: 1, obj: "1.2", op: "wait" },
+    { type: "run.end", t: 10 * ms, p: 1, exitCode: 130, signal: "SIGINT" },
+  ]);
+  const lock = summary.split("\n").find((line) => line.startsWith("Lock1"));
+  assert.match(lock ?? "", /^Lock1\s+0\s+0%\s+1\s+2(\.00)? ms\s+—\s+2(\.00)? ms\s/, summary);
+  const barrier = summary.split("\n").find((line) => line.startsWith("Barrier1"));
+  assert.match(
+    barrier ?? "",
+    /^Barrier1\s+1\s+6(\.00)? ms\s+6(\.00)? ms\s+0\s+0\s+0\s+—$/,
+    summary,
+  );
+  assert.match(
+    summary,
+    /^ {2}Barrier1: 1 wait never ended \(the waiter died waiting, or the run ended first\), counted in waits, total and max wait$/m,
+  );
+});

@@ -145,3 +145,25 @@ test("a wait on an event is blocked from its beginning: the tree says on what, a
     [1, 2 * ms, 7 * ms],
   );
 });
+
+test("a wait left pending while the process goes on working is not what it is blocked on", () => {
+  const events: TraceEvent[] = [
+    { type: "process.start", t: 0, p: 1, pid: 10, ppid: 1, name: "MainProcess" },
+    // void stop.wait().then(…), then work: a send, a lock.
+    { type: "object.block", t: 1 * ms, p: 1, obj: "stop", op: "wait" },
+    { type: "message.send", t: 2 * ms, p: 1, obj: "q", msg: "1:1", size: 3 },
+  ];
+  const naming: Naming = {
+    object: (obj) => obj,
+    process: (p) => `P${p}`,
+    processOfPid: () => undefined,
+  };
+  const row = new RunModel();
+  for (const event of events) row.add(event);
+  const state = (): string =>
+    processState(row.processes.get(1)!, fold(events).lanes.get(1), naming).text;
+  assert.equal(state(), "running");
+  // Then it blocks in a get: that is what it waits on now.
+  events.push({ type: "object.block", t: 3 * ms, p: 1, obj: "q", op: "get" });
+  assert.equal(state(), "blocked on q (get) since 0.003 s");
+});

@@ -74,6 +74,7 @@ export class Hub implements ChannelWarnings {
         p: peer.number,
         code: "holder-died",
         obj,
+        holder: peer.number,
         message: `P${peer.number} ended while holding ${obj}${permits > 1 ? ` (${permits} permits)` : ""}; it was released and the next waiter got it`,
       }),
     misuse: (peer, obj, message) =>

@@ -30,8 +30,20 @@ export interface ManagerSettings {
 
 export type ManagerReady = { path?: string; host?: string; port?: number } | { error: string };
 
-function warn(peer: Peer, obj: string, message: string, code: WarningEvent["code"]): void {
-  record<WarningEvent>({ type: "warning", code, obj, message: `P${peer.number}: ${message}` });
+function warn(
+  peer: Peer,
+  obj: string,
+  message: string,
+  code: WarningEvent["code"],
+  extra: Partial<WarningEvent> = {},
+): void {
+  record<WarningEvent>({
+    type: "warning",
+    code,
+    obj,
+    message: `P${peer.number}: ${message}`,
+    ...extra,
+  });
 }
 
 class ManagerServer {
@@ -50,7 +62,9 @@ class ManagerServer {
   });
   private readonly syncs = new SyncObjects({
     holderDied: (peer, obj) =>
-      warn(peer, obj, `ended while holding ${obj}; it was released`, "holder-died"),
+      warn(peer, obj, `ended while holding ${obj}; it was released`, "holder-died", {
+        holder: peer.number,
+      }),
     misuse: (peer, obj, message) => warn(peer, obj, message, "misuse"),
   });
   private readonly collections = new Collections();

@@ -47,7 +47,7 @@ export class Barrier {
       true,
     );
     const loc = pending.loc;
-    recordWaitBegins(this.id, started, loc);
+    recordWaitBegins(this.id, loc);
     const reply = await pending.reply;
     if (reply.header.broken) {
       recordWait(this.id, "barrier.wait", started, "broken", null, loc);

@@ -55,10 +55,10 @@ export class Condition {
       timeout,
       true,
     );
-    recordWaitBegins(this.id, started, loc);
     let depth = 1;
     if (this.lock instanceof RLock) depth = this.lock.releaseAll();
     else this.lock.release();
+    recordWaitBegins(this.id, loc);
     const answer = await reply;
     const woken = answer.header.woken === true;
     recordWait(

@@ -47,7 +47,7 @@ export class Event {
       true,
     );
     const loc = pending.loc;
-    recordWaitBegins(this.id, started, loc);
+    recordWaitBegins(this.id, loc);
     const reply = await pending.reply;
     const set = reply.header.set === true;
     recordWait(

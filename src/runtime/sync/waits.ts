@@ -32,12 +32,14 @@ export function requestThenLocate(
 }
 
 /**
- * Records that a wait began at `started`, once its request has left: a wait that never
- * ends (a hang, a waiter killed) still shows, in the tree as "blocked on", on the timeline
- * and in the summary's count of waits that never ended.
+ * Records that a wait began, once its request has left (and, for a condition, its lock is
+ * let go): a wait that never ends (a hang, a waiter killed) still shows, in the tree as
+ * "blocked on", on the timeline and in the summary's count of waits that never ended.
+ * It is the process's last record before it waits: the model takes anything the process
+ * records after it as a sign that it went on working while the wait stayed pending.
  */
-export function recordWaitBegins(obj: string, started: number, loc: string | undefined): void {
-  record<BlockEvent>({ type: "object.block", t: started, obj, op: "wait", loc });
+export function recordWaitBegins(obj: string, loc: string | undefined): void {
+  record<BlockEvent>({ type: "object.block", obj, op: "wait", loc });
 }
 
 export function recordWait(
