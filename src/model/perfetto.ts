@@ -1,11 +1,22 @@
 /**
  * Converts a procscope trace to the Chrome Trace Event format (JSON), which ui.perfetto.dev
- * and chrome://tracing open: one track per process (named by `process_name` metadata),
- * messages as flow arrows from the send to the receive, lock waits and holds as slices,
- * queue depth as counters. Times are microseconds.
+ * and chrome://tracing open. Times are microseconds.
+ *
+ * Each process is one process track (named by `process_name` metadata) with threads for
+ * what happened in it: its own calls (sends, receives, joins, manager calls, wake-ups it
+ * sent), one thread per lock it waited for or held, one per event, condition or barrier it
+ * waited on, and its pool tasks. Messages and wake-ups are flow arrows from the sender to
+ * the receiver. Waits that never ended (the process died in them, or the run ended first)
+ * are drawn to that end and say so.
+ *
+ * Perfetto requires a thread's complete (`X`) slices to nest; calls of one process that
+ * overlap without nesting (two gets awaited together, a stop event watched in the
+ * background) are spread over as many threads of the same name as needed.
  */
-import { processLabel, type TraceEvent } from "../protocol/trace";
+import { processLabel, type ObjectKind, type TraceEvent } from "../protocol/trace";
+import { describeDeadlock } from "./deadlock";
 import { ObjectNames } from "./names";
+import { PERMIT_KINDS, SIGNAL_KINDS } from "./run-model";
 
 export interface ChromeTraceEvent {
   name: string;
@@ -23,36 +34,155 @@ export interface ChromeTraceEvent {
 
 /** Slices this short still bind a flow arrow (µs). */
 const MARK_US = 1;
+/** Thread ids of the extra threads start here, clear of any OS pid. */
+const FIRST_EXTRA_TID = 1 << 30;
 
-export function toChromeTrace(events: TraceEvent[]): {
+/** A complete slice waiting for its thread, and the flow ends bound to it. */
+interface Slice {
+  event: ChromeTraceEvent;
+  /** Start and end in the trace's nanoseconds: exact, where microseconds would round. */
+  from: number;
+  to: number;
+  /** Which thread of its process it belongs to: "" for the process's own calls. */
+  group: string;
+  flows: ChromeTraceEvent[];
+}
+
+/** A wait that has begun and not ended yet. */
+interface OpenWait {
+  t: number;
+  name: string;
+  group: string;
+  cat: string;
+  loc?: string;
+}
+
+export function toChromeTrace(input: readonly TraceEvent[]): {
   traceEvents: ChromeTraceEvent[];
   displayTimeUnit: "ms";
 } {
+  // A live run's events come in arrival order; what follows matches by time.
+  const events = [...input].sort((a, b) => a.t - b.t);
   const out: ChromeTraceEvent[] = [];
+  const slices: Slice[] = [];
   const pidOf = new Map<number, number>();
+  const numberOfPid = new Map<number, number>();
   const names = new ObjectNames();
-  const kinds = new Map<string, string>();
-  const flowIds = new Map<string, number>();
+  const kinds = new Map<string, ObjectKind>();
+  const sendSlices = new Map<string, Slice>();
   const depth = new Map<string, number>();
   const lifetimes = new Map<number, { start: number; name: string }>();
+  const taskNames = new Map<string, string>();
+  /** "<obj>:<p>" → the latest signal of process p on obj: where a wake-up arrow starts. */
+  const lastSignal = new Map<string, Slice>();
+  /** Per process, "<obj>" → its open waits there, oldest first. */
+  const openWaits = new Map<number, Map<string, OpenWait[]>>();
   const us = (ns: number): number => ns / 1000;
   const pid = (p: number): number => pidOf.get(p) ?? 1_000_000 + p;
+  let nextFlow = 1;
+  let end = 0;
 
   // OS pids and names first: events may mention a process before its start event.
   for (const event of events) {
     if (event.type === "process.spawn") pidOf.set(event.child, event.pid);
     if (event.type === "process.start") pidOf.set(event.p, event.pid);
+    if (event.type === "process.spawn" || event.type === "process.start") {
+      numberOfPid.set(event.pid, event.type === "process.spawn" ? event.child : event.p);
+    }
     if (event.type === "object.create") {
       names.add(event.obj, event.kind, event);
-      kinds.set(
-        event.obj,
-        event.kind === "pipe" ? "pipe" : event.kind === "lock" ? "lock" : "queue",
-      );
+      kinds.set(event.obj, event.kind);
     }
+    if (event.type === "pool.submit") taskNames.set(`${event.obj}:${event.task}`, event.fn);
   }
-  const category = (obj: string): string => kinds.get(obj) ?? "queue";
+  const category = (obj: string): string => {
+    const kind = kinds.get(obj);
+    if (kind === undefined) return "queue";
+    if (kind === "pipe") return "pipe";
+    if (SIGNAL_KINDS.has(kind)) return "sync";
+    return PERMIT_KINDS.has(kind) ? "lock" : "queue";
+  };
+  const isSignal = (obj: string): boolean => category(obj) === "sync";
+  const lockGroup = (obj: string): string => names.get(obj);
+  const waitGroup = (obj: string): string => `waits on ${names.get(obj)}`;
+
+  const slice = (
+    p: number,
+    group: string,
+    name: string,
+    cat: string,
+    startNs: number,
+    durationNs: number,
+    args?: Record<string, unknown>,
+  ): Slice => {
+    const made: Slice = {
+      event: {
+        name,
+        ph: "X",
+        cat,
+        ts: us(startNs),
+        dur: Math.max(MARK_US, us(durationNs)),
+        pid: pid(p),
+        tid: pid(p),
+        ...(args ? { args } : {}),
+      },
+      from: startNs,
+      to: startNs + Math.max(MARK_US * 1000, durationNs),
+      group,
+      flows: [],
+    };
+    slices.push(made);
+    return made;
+  };
+  const flow = (from: Slice, to: Slice, cat: string, name: string, atNs: number): void => {
+    const id = nextFlow++;
+    from.flows.push({ name, ph: "s", cat, id, ts: from.event.ts, pid: from.event.pid, tid: 0 });
+    to.flows.push({ name, ph: "f", bp: "e", cat, id, ts: us(atNs), pid: to.event.pid, tid: 0 });
+  };
+
+  const waitsOf = (p: number, obj: string): OpenWait[] => {
+    let mine = openWaits.get(p);
+    if (!mine) openWaits.set(p, (mine = new Map()));
+    let list = mine.get(obj);
+    if (!list) mine.set(obj, (list = []));
+    return list;
+  };
+  const opened = (p: number, obj: string, wait: OpenWait): void => {
+    waitsOf(p, obj).push(wait);
+  };
+  const closed = (p: number, obj: string): void => {
+    openWaits.get(p)?.get(obj)?.shift();
+  };
+  /** `p`'s waits still open at `t` (its exit, or the run's end) never ended. */
+  const neverEnded = (p: number, t: number): void => {
+    for (const [obj, waits] of openWaits.get(p) ?? []) {
+      for (const wait of waits) {
+        slice(p, wait.group, `${wait.name} (never ended)`, wait.cat, wait.t, t - wait.t, {
+          object: names.get(obj),
+          location: wait.loc,
+          ended: "never: the process died waiting, or the run ended first",
+        });
+      }
+    }
+    openWaits.delete(p);
+  };
+  const lifetime = (p: number, t: number, label: string, args: Record<string, unknown>): void => {
+    const life = lifetimes.get(p);
+    if (!life) return;
+    slice(
+      p,
+      "",
+      `${life.name} (${label})`,
+      "process",
+      life.start,
+      Math.max(0, t - life.start),
+      args,
+    );
+    lifetimes.delete(p);
+  };
 
   for (const event of events) {
+    end = Math.max(end, event.t);
     switch (event.type) {
       case "process.start": {
         const label = `${processLabel(event.p)} ${event.name}`;
@@ -63,69 +193,67 @@ export function toChromeTrace(events: TraceEvent[]): {
           tid: event.pid,
           args: { name: label },
         });
+        // Processes in the order they started, as the panel lists them.
         out.push({
-          name: "thread_name",
+          name: "process_sort_index",
           ph: "M",
           pid: event.pid,
           tid: event.pid,
-          args: { name: event.name },
+          args: { sort_index: event.p },
         });
         lifetimes.set(event.p, { start: event.t, name: label });
         break;
       }
-      case "process.exit": {
-        const life = lifetimes.get(event.p);
-        if (life) {
-          out.push({
-            name: `${life.name} (exit ${event.exitCode})`,
-            ph: "X",
-            cat: "process",
-            ts: us(life.start),
-            dur: us(Math.max(0, event.t - life.start)),
-            pid: pid(event.p),
-            tid: pid(event.p),
-            args: { exitCode: event.exitCode, signal: event.signal },
-          });
-          lifetimes.delete(event.p);
+      case "process.exit":
+        neverEnded(event.p, event.t);
+        lifetime(event.p, event.t, `exit ${event.exitCode}`, {
+          exitCode: event.exitCode,
+          signal: event.signal,
+        });
+        break;
+      case "run.end":
+        for (const p of [...openWaits.keys()]) neverEnded(p, event.t);
+        for (const p of [...lifetimes.keys()]) {
+          lifetime(p, event.t, "still running when the run ended", {});
         }
         break;
-      }
       case "process.spawn":
-        out.push({
-          name: `spawn ${processLabel(event.child)} ${event.name}`,
-          ph: "X",
-          cat: "process",
-          ts: us(event.t),
-          dur: MARK_US,
-          pid: pid(event.p),
-          tid: pid(event.p),
-          args: { target: event.target, pid: event.pid, location: event.loc },
-        });
+        slice(
+          event.p,
+          "",
+          `spawn ${processLabel(event.child)} ${event.name}`,
+          "process",
+          event.t,
+          0,
+          {
+            target: event.target,
+            pid: event.pid,
+            location: event.loc,
+          },
+        );
+        break;
+      case "process.join":
+        if (event.wait > 0) {
+          const child = numberOfPid.get(event.childPid);
+          const whom = child === undefined ? `pid ${event.childPid}` : processLabel(child);
+          slice(event.p, "", `join ${whom}`, "process", event.t - event.wait, event.wait, {
+            location: event.loc,
+          });
+        }
         break;
       case "message.send": {
         const cat = category(event.obj);
-        const id = flowIds.size + 1;
-        flowIds.set(event.msg, id);
-        const name = `${cat === "pipe" ? "send" : "put"} ${names.get(event.obj)}`;
-        out.push({
-          name,
-          ph: "X",
+        const start = event.t - (event.wait ?? 0);
+        const sent = slice(
+          event.p,
+          "",
+          `${cat === "pipe" ? "send" : "put"} ${names.get(event.obj)}`,
           cat,
-          ts: us(event.t),
-          dur: MARK_US,
-          pid: pid(event.p),
-          tid: pid(event.p),
-          args: { message: event.msg, preview: event.preview, location: event.loc },
-        });
-        out.push({
-          name: "message",
-          ph: "s",
-          cat,
-          id,
-          ts: us(event.t),
-          pid: pid(event.p),
-          tid: pid(event.p),
-        });
+          start,
+          event.t - start,
+          { message: event.msg, preview: event.preview, location: event.loc },
+        );
+        sendSlices.set(event.msg, sent);
         const level = (depth.get(event.obj) ?? 0) + 1;
         depth.set(event.obj, level);
         out.push({
@@ -139,35 +267,21 @@ export function toChromeTrace(events: TraceEvent[]): {
         break;
       }
       case "message.receive": {
+        closed(event.p, event.obj);
         const cat = category(event.obj);
-        const start = event.t - event.wait;
-        out.push({
-          name: `${cat === "pipe" ? "recv" : "get"} ${names.get(event.obj)}`,
-          ph: "X",
+        const received = slice(
+          event.p,
+          "",
+          `${cat === "pipe" ? "recv" : "get"} ${names.get(event.obj)}`,
           cat,
-          ts: us(start),
-          dur: Math.max(MARK_US, us(event.wait)),
-          pid: pid(event.p),
-          tid: pid(event.p),
-          args: {
-            message: event.msg,
-            bytes: event.size,
-            waitedUs: us(event.wait),
-            location: event.loc,
-          },
-        });
-        const id = flowIds.get(event.msg);
-        if (id !== undefined) {
-          out.push({
-            name: "message",
-            ph: "f",
-            bp: "e",
-            cat,
-            id,
-            ts: us(event.t),
-            pid: pid(event.p),
-            tid: pid(event.p),
-          });
+          event.t - event.wait,
+          event.wait,
+          { message: event.msg, bytes: event.size, waitedUs: us(event.wait), location: event.loc },
+        );
+        const sent = sendSlices.get(event.msg);
+        if (sent) {
+          sendSlices.delete(event.msg);
+          flow(sent, received, cat, "message", event.t);
         }
         const level = Math.max(0, (depth.get(event.obj) ?? 0) - 1);
         depth.set(event.obj, level);
@@ -181,32 +295,127 @@ export function toChromeTrace(events: TraceEvent[]): {
         });
         break;
       }
+      case "object.block": {
+        const signal = isSignal(event.obj);
+        opened(event.p, event.obj, {
+          t: event.t,
+          name: `${event.op} ${names.get(event.obj)}`,
+          group: signal ? waitGroup(event.obj) : "",
+          cat: category(event.obj),
+          loc: event.loc,
+        });
+        break;
+      }
+      case "object.timeout":
+        closed(event.p, event.obj);
+        slice(
+          event.p,
+          "",
+          `${event.op} ${names.get(event.obj)} (timed out)`,
+          category(event.obj),
+          event.t - event.wait,
+          event.wait,
+          { location: event.loc },
+        );
+        break;
+      case "lock.request":
+        opened(event.p, event.obj, {
+          t: event.t,
+          name: `wait ${names.get(event.obj)}`,
+          group: lockGroup(event.obj),
+          cat: "lock",
+          loc: event.loc,
+        });
+        break;
       case "lock.acquired":
       case "lock.timeout":
+        closed(event.p, event.obj);
         if (event.wait > 0) {
-          out.push({
-            name: `wait ${names.get(event.obj)}${event.type === "lock.timeout" ? " (timed out)" : ""}`,
-            ph: "X",
-            cat: "lock",
-            ts: us(event.t - event.wait),
-            dur: us(event.wait),
-            pid: pid(event.p),
-            tid: pid(event.p),
-            args: { heldBy: event.heldBy.map(processLabel), location: event.loc },
-          });
+          slice(
+            event.p,
+            lockGroup(event.obj),
+            `wait ${names.get(event.obj)}${event.type === "lock.timeout" ? " (timed out)" : ""}`,
+            "lock",
+            event.t - event.wait,
+            event.wait,
+            { heldBy: event.heldBy.map(processLabel), location: event.loc },
+          );
         }
         break;
       case "lock.released":
-        out.push({
-          name: `hold ${names.get(event.obj)}`,
-          ph: "X",
-          cat: "lock",
-          ts: us(event.t - event.hold),
-          dur: us(event.hold),
-          pid: pid(event.p),
-          tid: pid(event.p),
-          args: { location: event.loc },
-        });
+        slice(
+          event.p,
+          lockGroup(event.obj),
+          // A hold of 0: a semaphore's permit given back by a process that held none.
+          `${event.hold > 0 ? "hold" : "release"} ${names.get(event.obj)}`,
+          "lock",
+          event.t - event.hold,
+          event.hold,
+          { location: event.loc },
+        );
+        break;
+      case "sync.wait": {
+        closed(event.p, event.obj);
+        const waited = slice(
+          event.p,
+          waitGroup(event.obj),
+          `wait ${names.get(event.obj)}${event.outcome === "woken" ? "" : ` (${event.outcome})`}`,
+          "sync",
+          event.t - event.wait,
+          event.wait,
+          {
+            outcome: event.outcome,
+            wokenBy: event.wokenBy === null ? null : processLabel(event.wokenBy),
+            index: event.index,
+            location: event.loc,
+          },
+        );
+        const signal =
+          event.wokenBy === null ? undefined : lastSignal.get(`${event.obj}:${event.wokenBy}`);
+        if (signal) flow(signal, waited, "sync", "wake-up", event.t);
+        break;
+      }
+      case "sync.signal": {
+        const op = event.op.split(".")[1];
+        lastSignal.set(
+          `${event.obj}:${event.p}`,
+          slice(event.p, "", `${op} ${names.get(event.obj)}`, "sync", event.t, 0, {
+            count: event.count,
+            location: event.loc,
+          }),
+        );
+        break;
+      }
+      case "pool.done": {
+        const fn = taskNames.get(`${event.obj}:${event.task}`) ?? "task";
+        const name = `${names.get(event.obj)} task ${event.task} ${fn.split("#").pop()}`;
+        const worker = event.workerPid === undefined ? pid(event.p) : event.workerPid;
+        const done = slice(
+          event.p,
+          "pool tasks",
+          event.ok ? name : `${name} (failed)`,
+          "pool",
+          event.t - event.duration,
+          event.duration,
+          { function: fn, ok: event.ok, error: event.error },
+        );
+        done.event.pid = worker;
+        done.event.tid = worker;
+        break;
+      }
+      case "manager.call":
+        slice(
+          event.p,
+          "",
+          `manager ${event.method}${event.ok ? "" : " (failed)"}`,
+          "manager",
+          event.t - event.duration,
+          event.duration,
+          {
+            server: processLabel(event.server),
+            object: event.obj === undefined ? undefined : names.get(event.obj),
+          },
+        );
         break;
       case "resource.sample":
         // One counter track per process for each of CPU and memory.
@@ -237,9 +446,74 @@ export function toChromeTrace(events: TraceEvent[]): {
           tid: pid(event.p),
         });
         break;
+      case "deadlock":
+        out.push({
+          name: describeDeadlock(event, (obj) => names.get(obj)),
+          ph: "i",
+          s: "g",
+          ts: us(event.t),
+          pid: pid(event.p),
+          tid: pid(event.p),
+          args: { processes: event.processes.map((member) => processLabel(member.p)) },
+        });
+        break;
       default:
         break;
     }
   }
+  // A trace cut short (no run.end): what is still open ends with the last event.
+  for (const p of [...openWaits.keys()]) neverEnded(p, end);
+  for (const p of [...lifetimes.keys()]) lifetime(p, end, "still running at the trace's end", {});
+
+  placeOnThreads(slices, out);
   return { traceEvents: out, displayTimeUnit: "ms" };
+}
+
+/**
+ * Gives every slice a thread of its process and group, so that each thread's slices nest:
+ * the first thread of the group where the slice fits inside the slice open there (or
+ * starts after it ends), else a new one. Names the threads; flows take their slice's.
+ * Appends to `out` (a spread of a million events would overflow the stack).
+ */
+function placeOnThreads(slices: Slice[], out: ChromeTraceEvent[]): void {
+  // Starts first; of two starting together, the longer encloses the other.
+  slices.sort((a, b) => a.from - b.from || b.to - a.to);
+  /** "<pid>|<group>" → its threads, each with the ends of the slices open on it. */
+  const threads = new Map<string, Array<{ tid: number; open: number[] }>>();
+  let nextTid = FIRST_EXTRA_TID;
+  for (const item of slices) {
+    const { event } = item;
+    const key = `${event.pid}|${item.group}`;
+    let list = threads.get(key);
+    if (!list) threads.set(key, (list = []));
+    const start = item.from;
+    const stop = item.to;
+    let thread = list.find(({ open }) => {
+      while (open.length > 0 && open[open.length - 1] <= start) open.pop();
+      return open.length === 0 || stop <= open[open.length - 1];
+    });
+    if (!thread) {
+      // The process's own calls keep its OS pid as their first thread's id.
+      const own = item.group === "";
+      const tid = own && list.length === 0 ? event.pid : nextTid++;
+      thread = { tid, open: [] };
+      list.push(thread);
+      const label = own ? "calls" : item.group;
+      const meta = { pid: event.pid, tid, ph: "M" as const };
+      out.push({
+        ...meta,
+        name: "thread_name",
+        args: { name: list.length === 1 ? label : `${label} (${list.length})` },
+      });
+      // The process's own calls on top, then the rest as they first appear.
+      out.push({ ...meta, name: "thread_sort_index", args: { sort_index: own ? 0 : tid } });
+    }
+    thread.open.push(stop);
+    event.tid = thread.tid;
+    out.push(event);
+    for (const end of item.flows) {
+      end.tid = thread.tid;
+      out.push(end);
+    }
+  }
 }
