@@ -70,6 +70,9 @@ export function describeBlocked(
       return `${who} waited ${formatDuration(event.wait)} for ${whom} to finish (join)${at(event.loc)}`;
     }
     case "object.timeout":
+      if (event.eof) {
+        return `${who} waited ${formatDuration(event.wait)} on ${naming.object(event.obj)} (${event.op}) until the other end was closed (EOFError)${at(event.loc)}`;
+      }
       return `${who} gave up waiting on ${naming.object(event.obj)} (${event.op}) after ${formatDuration(event.wait)}${at(event.loc)}`;
     case "sync.wait": {
       const outcome =

@@ -32,12 +32,21 @@ export interface ChromeTraceEvent {
   args?: Record<string, unknown>;
 }
 
-/** Slices this short still bind a flow arrow (µs). */
-const MARK_US = 1;
+/** A mark (a send, a set) is drawn this long, so that it can be seen and hovered (ns). */
+const MARK_NS = 1000;
+
+/**
+ * Trace nanoseconds as the format's microseconds. A quarter nanosecond more, so that an
+ * importer multiplying by 1000 gets the same whole nanosecond back whether it rounds or
+ * truncates: a lock's hold must not seem to begin a nanosecond before its wait ends.
+ */
+function us(ns: number): number {
+  return (ns + 0.25) / 1000;
+}
 /** Thread ids of the extra threads start here, clear of any OS pid. */
 const FIRST_EXTRA_TID = 1 << 30;
 
-/** A complete slice waiting for its thread, and the flow ends bound to it. */
+/** A complete slice waiting for its thread, and the arrows that start or end on it. */
 interface Slice {
   event: ChromeTraceEvent;
   /** Start and end in the trace's nanoseconds: exact, where microseconds would round. */
@@ -45,6 +54,7 @@ interface Slice {
   to: number;
   /** Which thread of its process it belongs to: "" for the process's own calls. */
   group: string;
+  /** Arrows starting at this slice's start ("s"), and arrows ending at its end ("f"). */
   flows: ChromeTraceEvent[];
 }
 
@@ -74,11 +84,18 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   const lifetimes = new Map<number, { start: number; name: string }>();
   const taskNames = new Map<string, string>();
   /** "<obj>:<p>" → the latest signal of process p on obj: where a wake-up arrow starts. */
-  const lastSignal = new Map<string, Slice>();
+  const lastSignal = new Map<string, { slice: Slice; t: number }>();
   /** Per process, "<obj>" → its open waits there, oldest first. */
   const openWaits = new Map<number, Map<string, OpenWait[]>>();
-  const us = (ns: number): number => ns / 1000;
-  const pid = (p: number): number => pidOf.get(p) ?? 1_000_000 + p;
+  /** A process whose OS pid the trace does not say gets a made-up one, above any real pid. */
+  const madeUp = new Map<number, number>();
+  const pid = (p: number): number => {
+    const os = pidOf.get(p);
+    if (os !== undefined) return os;
+    const id = 10_000_000 + p;
+    madeUp.set(id, p);
+    return id;
+  };
   let nextFlow = 1;
   let end = 0;
 
@@ -121,23 +138,33 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         ph: "X",
         cat,
         ts: us(startNs),
-        dur: Math.max(MARK_US, us(durationNs)),
+        dur: us(Math.max(MARK_NS, durationNs)),
         pid: pid(p),
         tid: pid(p),
         ...(args ? { args } : {}),
       },
       from: startNs,
-      to: startNs + Math.max(MARK_US * 1000, durationNs),
+      to: startNs + Math.max(MARK_NS, durationNs),
       group,
       flows: [],
     };
     slices.push(made);
     return made;
   };
-  const flow = (from: Slice, to: Slice, cat: string, name: string, atNs: number): void => {
+  /** An arrow from the start of `from` to the end of `to` (see placeOnThreads). */
+  const flow = (from: Slice, to: Slice, cat: string, name: string): void => {
     const id = nextFlow++;
     from.flows.push({ name, ph: "s", cat, id, ts: from.event.ts, pid: from.event.pid, tid: 0 });
-    to.flows.push({ name, ph: "f", bp: "e", cat, id, ts: us(atNs), pid: to.event.pid, tid: 0 });
+    to.flows.push({
+      name,
+      ph: "f",
+      bp: "e",
+      cat,
+      id,
+      ts: us(to.to - 1),
+      pid: to.event.pid,
+      tid: 0,
+    });
   };
 
   const waitsOf = (p: number, obj: string): OpenWait[] => {
@@ -281,7 +308,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         const sent = sendSlices.get(event.msg);
         if (sent) {
           sendSlices.delete(event.msg);
-          flow(sent, received, cat, "message", event.t);
+          flow(sent, received, cat, "message");
         }
         const level = Math.max(0, (depth.get(event.obj) ?? 0) - 1);
         depth.set(event.obj, level);
@@ -311,7 +338,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         slice(
           event.p,
           "",
-          `${event.op} ${names.get(event.obj)} (timed out)`,
+          `${event.op} ${names.get(event.obj)} (${event.eof ? "EOF" : "timed out"})`,
           category(event.obj),
           event.t - event.wait,
           event.wait,
@@ -370,20 +397,24 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
             location: event.loc,
           },
         );
+        // From the waker's last set or notify, if it came after the wait began (a signal
+        // lost with its process's last events must not be stood in for by an older one).
         const signal =
           event.wokenBy === null ? undefined : lastSignal.get(`${event.obj}:${event.wokenBy}`);
-        if (signal) flow(signal, waited, "sync", "wake-up", event.t);
+        if (signal && signal.t >= event.t - event.wait)
+          flow(signal.slice, waited, "sync", "wake-up");
         break;
       }
       case "sync.signal": {
         const op = event.op.split(".")[1];
-        lastSignal.set(
-          `${event.obj}:${event.p}`,
-          slice(event.p, "", `${op} ${names.get(event.obj)}`, "sync", event.t, 0, {
-            count: event.count,
-            location: event.loc,
-          }),
-        );
+        const mark = slice(event.p, "", `${op} ${names.get(event.obj)}`, "sync", event.t, 0, {
+          count: event.count,
+          location: event.loc,
+        });
+        // Only these wake anybody (a clear, an abort or a reset ends no wait as woken).
+        if (event.op === "event.set" || event.op === "condition.notify") {
+          lastSignal.set(`${event.obj}:${event.p}`, { slice: mark, t: event.t });
+        }
         break;
       }
       case "pool.done": {
@@ -465,6 +496,21 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   for (const p of [...openWaits.keys()]) neverEnded(p, end);
   for (const p of [...lifetimes.keys()]) lifetime(p, end, "still running at the trace's end", {});
 
+  // A process known only by what others said of it (a pool worker whose own events were
+  // lost) still gets a name.
+  const named = new Set(out.filter((e) => e.name === "process_name").map((e) => e.pid));
+  for (const pidWithSlices of new Set(slices.map((item) => item.event.pid))) {
+    if (named.has(pidWithSlices)) continue;
+    const number = numberOfPid.get(pidWithSlices) ?? madeUp.get(pidWithSlices);
+    const label = number !== undefined ? processLabel(number) : `pid ${pidWithSlices}`;
+    out.push({
+      name: "process_name",
+      ph: "M",
+      pid: pidWithSlices,
+      tid: pidWithSlices,
+      args: { name: label },
+    });
+  }
   placeOnThreads(slices, out);
   return { traceEvents: out, displayTimeUnit: "ms" };
 }
@@ -513,6 +559,20 @@ function placeOnThreads(slices: Slice[], out: ChromeTraceEvent[]): void {
     out.push(event);
     for (const end of item.flows) {
       end.tid = thread.tid;
+      if (end.ph === "f") {
+        // Perfetto ends an arrow on whichever slice is open on the thread when it reads
+        // the "f" (a child that ended stays open there until the next slice begins): a
+        // point just before this slice's end is that slice, and where the arrow points.
+        out.push({
+          name: end.name === "message" ? "arrives" : "woken",
+          ph: "X",
+          cat: end.cat,
+          ts: end.ts,
+          dur: 0,
+          pid: event.pid,
+          tid: thread.tid,
+        });
+      }
       out.push(end);
     }
   }

@@ -187,11 +187,14 @@ export interface BlockEvent extends EventBase {
 }
 
 /** A blocking call that waited ended without its value. */
+/** A blocked get or recv ended without an item: its timeout ran out, or (`eof`) EOFError. */
 export interface TimeoutEvent extends EventBase {
   type: "object.timeout";
   obj: ObjectId;
   op: string;
   wait: Nanos;
+  /** The other end was closed everywhere and nothing was left (a pipe's EOFError). */
+  eof?: true;
   loc?: SourceLocation;
 }
 

@@ -269,6 +269,15 @@ export class ChannelReader {
             const error = new EOFError(`${this.obj}: the other end is closed and nothing is left`);
             for (const waiter of this.waiters.splice(0)) {
               clearTimeout(waiter.timer);
+              // The wait's end, so that it does not read as a wait that never ended.
+              record<TimeoutEvent>({
+                type: "object.timeout",
+                obj: this.obj,
+                op: waiter.op,
+                wait: context.now() - waiter.started,
+                eof: true,
+                loc: waiter.loc,
+              });
               waiter.reject(error);
             }
             return;

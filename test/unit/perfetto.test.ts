@@ -5,6 +5,9 @@ import type { TraceEvent } from "../../src/protocol/trace";
 
 const ms = 1_000_000;
 
+/** Microseconds as an importer reads them: whole nanoseconds. */
+const ns = (us: number): number => Math.trunc(us * 1000);
+
 /** Checks what Perfetto requires of a JSON trace's slices and flows; returns the problems. */
 function problems(events: ChromeTraceEvent[]): string[] {
   const found: string[] = [];
@@ -16,14 +19,16 @@ function problems(events: ChromeTraceEvent[]): string[] {
   const named = new Set(
     events.filter((e) => e.name === "thread_name").map((e) => `${e.pid}|${e.tid}`),
   );
+  const processes = new Set(events.filter((e) => e.name === "process_name").map((e) => e.pid));
   for (const [key, slices] of tracks) {
     if (!named.has(key)) found.push(`thread ${key} has no name`);
-    slices.sort((a, b) => a.ts! - b.ts! || b.dur! - a.dur!);
+    if (!processes.has(slices[0].pid)) found.push(`process ${slices[0].pid} has no name`);
+    slices.sort((a, b) => ns(a.ts!) - ns(b.ts!) || ns(b.dur!) - ns(a.dur!));
     const open: number[] = [];
     for (const slice of slices) {
-      while (open.length > 0 && open[open.length - 1] <= slice.ts!) open.pop();
-      const end = slice.ts! + slice.dur!;
-      if (open.length > 0 && end > open[open.length - 1] + 1e-6) {
+      while (open.length > 0 && open[open.length - 1] <= ns(slice.ts!)) open.pop();
+      const end = ns(slice.ts!) + ns(slice.dur!);
+      if (open.length > 0 && end > open[open.length - 1]) {
         found.push(`${slice.name} on ${key} overlaps the slice it starts in`);
       }
       open.push(end);
@@ -32,16 +37,55 @@ function problems(events: ChromeTraceEvent[]): string[] {
   const flows = events.filter((e) => e.ph === "s" || e.ph === "f");
   for (const end of flows) {
     const inside = (tracks.get(`${end.pid}|${end.tid}`) ?? []).some(
-      (slice) => slice.ts! - 1e-6 <= end.ts! && end.ts! <= slice.ts! + slice.dur! + 1e-6,
+      (slice) => ns(slice.ts!) <= ns(end.ts!) && ns(end.ts!) <= ns(slice.ts!) + ns(slice.dur!),
     );
     if (!inside) found.push(`flow ${end.ph} ${end.id} is in no slice of its thread`);
   }
-  const starts = new Set(flows.filter((e) => e.ph === "s").map((e) => e.id));
-  const finishes = new Set(flows.filter((e) => e.ph === "f").map((e) => e.id));
-  if (starts.size !== finishes.size || [...starts].some((id) => !finishes.has(id))) {
-    found.push("flow starts and finishes do not pair");
+  const ids = (ph: string): number[] => flows.filter((e) => e.ph === ph).map((e) => e.id!);
+  const [starts, finishes] = [ids("s"), ids("f")];
+  if (
+    new Set(starts).size !== starts.length ||
+    starts.length !== finishes.length ||
+    starts.some((id) => !finishes.includes(id))
+  ) {
+    found.push("flow starts and finishes do not pair one to one");
   }
   return found;
+}
+
+/**
+ * What Perfetto's JSON importer binds each arrow end to: events in time order (slices
+ * before flow events at one time), a stack of slices per thread that drops a slice only
+ * when the next one begins after its end, and a flow end bound to the top of that stack.
+ * Returns, per flow id, the names of the slices its two ends bound to ("s" then "f"), and
+ * for "f" the slice under that one too.
+ */
+function bindings(events: ChromeTraceEvent[]): Map<number, string[]> {
+  const ordered = events
+    .filter((e) => e.ph === "X" || e.ph === "s" || e.ph === "f")
+    .map((e, index) => ({ e, index }))
+    .sort(
+      (a, b) =>
+        ns(a.e.ts!) - ns(b.e.ts!) ||
+        Number(a.e.ph !== "X") - Number(b.e.ph !== "X") ||
+        a.index - b.index,
+    );
+  const stacks = new Map<string, Array<{ name: string; end: number }>>();
+  const bound = new Map<number, string[]>();
+  for (const { e } of ordered) {
+    const key = `${e.pid}|${e.tid}`;
+    const stack = stacks.get(key) ?? [];
+    stacks.set(key, stack);
+    if (e.ph === "X") {
+      while (stack.length > 0 && stack[stack.length - 1].end <= ns(e.ts!)) stack.pop();
+      stack.push({ name: e.name, end: ns(e.ts!) + ns(e.dur!) });
+      continue;
+    }
+    const top = stack[stack.length - 1]?.name ?? "(nothing)";
+    const under = stack[stack.length - 2]?.name ?? "(nothing)";
+    bound.set(e.id!, [...(bound.get(e.id!) ?? []), ...(e.ph === "s" ? [top] : [top, under])]);
+  }
+  return bound;
 }
 
 function start(p: number, pid: number, name: string): TraceEvent {
@@ -93,12 +137,13 @@ test("calls that overlap without nesting go to threads of their own, and every t
   // The wake-up is an arrow from P2's set to the end of P1's wait.
   const wake = traceEvents.filter((e) => e.name === "wake-up").sort((a, b) => a.ts! - b.ts!);
   assert.deepEqual(
-    wake.map((e) => [e.ph, e.pid, e.ts]),
+    wake.map((e) => [e.ph, e.pid, Math.trunc(e.ts! * 1000)]),
     [
-      ["s", 200, 12_000],
-      ["f", 100, 13_000],
+      ["s", 200, 12 * ms],
+      ["f", 100, 13 * ms - 1],
     ],
   );
+  assert.deepEqual(bindings(traceEvents).get(wake[0].id!), ["set Event1", "woken", "wait Event1"]);
   const messages = traceEvents.filter((e) => e.name === "message" && e.ph === "f");
   assert.equal(messages.length, 2);
   // P1 lived to the end of the run without an exit event: its lifetime still shows.
@@ -161,11 +206,69 @@ test("waits that never ended, pool tasks on their workers, joins, manager calls 
     traceEvents.find((e) => e.name === name);
   assert.equal(named("Pool1 task 1 square")?.pid, 200, "the task is on its worker");
   assert.equal(named("Pool1 task 2 square (failed)")?.pid, 200);
-  assert.equal(named("manager dict.set")?.dur, 1000);
+  assert.equal(ns(named("manager dict.set")!.dur!), 1 * ms);
   assert.equal(named("join P3")?.pid, 100);
   const lock = named("wait Lock1 (never ended)");
-  assert.deepEqual([lock?.pid, lock?.ts, lock?.dur], [300, 9000, 6000]);
+  assert.deepEqual([lock?.pid, ns(lock!.ts!), ns(lock!.dur!)], [300, 9 * ms, 6 * ms]);
   assert.equal(named("wait Barrier1 (never ended)")?.pid, 100);
   const deadlock = traceEvents.find((e) => e.ph === "i" && e.s === "g");
   assert.match(deadlock?.name ?? "", /P3, P1 wait for each other[\s\S]*Lock1/);
+});
+
+test("arrows bind where Perfetto binds them, at nanosecond times, past children and pulses", () => {
+  // Times that are not whole microseconds: what a real trace has.
+  const t = (n: number): number => n * ms + 123_457;
+  const events: TraceEvent[] = [
+    start(1, 100, "MainProcess"),
+    start(2, 200, "Process-1"),
+    { type: "object.create", t: 0, p: 1, obj: "1.1a", kind: "pipe", peer: "1.1b" },
+    { type: "object.create", t: 0, p: 1, obj: "1.3", kind: "event" },
+    { type: "object.create", t: 0, p: 1, obj: "1.4", kind: "lock" },
+    // P1 receives; while it waits, its other task sets the event (a mark inside the recv).
+    { type: "object.block", t: t(1), p: 1, obj: "1.1a", op: "recv" },
+    { type: "sync.signal", t: t(2), p: 1, obj: "1.3", op: "event.set" },
+    { type: "message.send", t: t(3), p: 2, obj: "1.1a", msg: "2:1", size: 1 },
+    { type: "message.receive", t: t(4), p: 1, obj: "1.1a", msg: "2:1", size: 1, wait: 3 * ms },
+    // P2 waits on the event; P1 pulses it: set, then clear. The arrow comes from the set.
+    { type: "object.block", t: t(5), p: 2, obj: "1.3", op: "wait" },
+    { type: "sync.signal", t: t(6), p: 1, obj: "1.3", op: "event.set" },
+    { type: "sync.signal", t: t(6) + 10, p: 1, obj: "1.3", op: "event.clear" },
+    {
+      type: "sync.wait",
+      t: t(7),
+      p: 2,
+      obj: "1.3",
+      op: "event.wait",
+      wait: 2 * ms,
+      outcome: "woken",
+      wokenBy: 1,
+    },
+    // A lock waited for, then held from the very nanosecond the wait ends.
+    { type: "lock.acquired", t: t(9), p: 2, obj: "1.4", wait: 1 * ms + 1, heldBy: [1] },
+    { type: "lock.released", t: t(10), p: 2, obj: "1.4", hold: 1 * ms },
+    // A recv that ended with EOFError: it ended, it is not a wait that never did.
+    { type: "object.block", t: t(11), p: 1, obj: "1.1a", op: "recv" },
+    { type: "object.timeout", t: t(12), p: 1, obj: "1.1a", op: "recv", wait: 1 * ms, eof: true },
+    { type: "run.end", t: t(13), p: 1, exitCode: 0, signal: null },
+  ];
+  const { traceEvents } = toChromeTrace(events);
+  assert.deepEqual(problems(traceEvents), []);
+  const bound = bindings(traceEvents);
+  const idOf = (name: string): number =>
+    traceEvents.find((e) => e.ph === "f" && e.name === name)!.id!;
+  assert.deepEqual(bound.get(idOf("message")), ["send Pipe1.a", "arrives", "recv Pipe1.a"]);
+  assert.deepEqual(bound.get(idOf("wake-up")), ["set Event1", "woken", "wait Event1"]);
+  assert.equal(traceEvents.filter((e) => e.ph === "s").length, 2, "no arrow from the clear");
+  // Nanoseconds come back whole, truncated or rounded: the hold starts where the wait ends.
+  const [wait, hold] = ["wait Lock1", "hold Lock1"].map((name) =>
+    traceEvents.find((e) => e.name === name)!,
+  );
+  for (const convert of [Math.trunc, Math.round]) {
+    const whole = (us: number): number => convert(us * 1000);
+    assert.equal(whole(wait.ts!) + whole(wait.dur!), whole(hold.ts!));
+    assert.equal(whole(hold.ts!), t(9));
+  }
+  assert.equal(wait.tid, hold.tid, "one thread for the lock");
+  assert.ok(traceEvents.some((e) => e.name === "recv Pipe1.a (EOF)"));
+  assert.ok(!traceEvents.some((e) => e.name.includes("never ended")));
 });
