@@ -193,10 +193,15 @@ export class TimelineModel {
         this.endWait(event.p, event.obj, event.t, event.wait, index, "lock");
         return;
       case "lock.released": {
-        const lane = this.lane(event.p);
+        // A semaphore's permit given back by a process that holds none ends the oldest
+        // hold, as the hub counts it (the run model does the same).
+        const lane = this.lane(event.p).openHolds.has(event.obj)
+          ? this.lane(event.p)
+          : (this.oldestHolder(event.obj) ?? this.lane(event.p));
         const open = lane.openHolds.get(event.obj);
         lane.openHolds.delete(event.obj);
-        lane.lockHolds.insert(event.t - event.hold, event.t, index, open?.ref ?? -1);
+        const start = open && lane.process !== event.p ? open.start : event.t - event.hold;
+        lane.lockHolds.insert(start, event.t, index, open?.ref ?? -1);
         return;
       }
       default:
@@ -223,6 +228,15 @@ export class TimelineModel {
   holderOf(obj: ObjectId): ProcessNumber | null {
     for (const lane of this.lanes.values()) if (lane.openHolds.has(obj)) return lane.process;
     return null;
+  }
+
+  private oldestHolder(obj: ObjectId): Lane | null {
+    let oldest: Lane | null = null;
+    for (const lane of this.lanes.values()) {
+      const hold = lane.openHolds.get(obj);
+      if (hold && (!oldest || hold.start < oldest.openHolds.get(obj)!.start)) oldest = lane;
+    }
+    return oldest;
   }
 
   /** Every process holding `obj` now: one for a lock, several for a semaphore. */

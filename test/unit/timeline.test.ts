@@ -167,3 +167,17 @@ test("a wait left pending while the process goes on working is not what it is bl
   events.push({ type: "object.block", t: 3 * ms, p: 1, obj: "q", op: "get" });
   assert.equal(state(), "blocked on q (get) since 0.003 s");
 });
+
+test("a semaphore's permit given back by a process that holds none ends the oldest hold", () => {
+  const events: TraceEvent[] = [
+    { type: "object.create", t: 0, p: 1, obj: "s", kind: "semaphore", value: 2 },
+    { type: "lock.acquired", t: 1 * ms, p: 2, obj: "s", wait: 0, heldBy: [] },
+    { type: "lock.acquired", t: 2 * ms, p: 3, obj: "s", wait: 0, heldBy: [] },
+    { type: "lock.released", t: 5 * ms, p: 4, obj: "s", hold: 0 },
+  ];
+  const timeline = fold(events);
+  assert.deepEqual(timeline.holdersOf("s"), [3]);
+  const holds = timeline.lanes.get(2)!.lockHolds;
+  assert.deepEqual([holds.length, holds.start(0), holds.end(0)], [1, 1 * ms, 5 * ms]);
+  assert.equal(timeline.lanes.get(4)?.lockHolds.length ?? 0, 0, "the releaser held nothing");
+});
