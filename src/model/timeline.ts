@@ -58,12 +58,16 @@ export class Lane {
   /** Pool tasks this process ran as a worker, and those that failed. */
   readonly tasks = new SpanColumn();
   readonly failedTasks = new SpanColumn();
-  /** Object id → open wait (one blocking call per object at a time). */
+  /** Object id → its oldest open wait (what the tree and the timeline show). */
   readonly openWaits = new Map<ObjectId, OpenSpan>();
+  /** Later waits on an object already waited on here (two gets awaited together). */
+  private readonly queuedWaits = new Map<ObjectId, OpenSpan[]>();
   /** Lock id → open hold. */
   readonly openHolds = new Map<ObjectId, OpenSpan>();
   /** When this process last did something of its own (sent, received, took a lock…). */
   lastActivity = -Infinity;
+  /** The object that was about, if any. */
+  lastActivityOn: ObjectId | null = null;
 
   constructor(readonly process: ProcessNumber) {}
 
@@ -75,10 +79,36 @@ export class Lane {
   blockedOn(): OpenSpan | null {
     let oldest: OpenSpan | null = null;
     for (const wait of this.openWaits.values()) {
-      if (wait.start < this.lastActivity) continue;
+      // A second wait on the same object, or one of two ending, is this process still
+      // waiting on it, not going on past it.
+      const newest = this.queuedWaits.get(wait.obj)?.at(-1) ?? wait;
+      if (newest.start < this.lastActivity && this.lastActivityOn !== wait.obj) continue;
       if (!oldest || wait.start < oldest.start) oldest = wait;
     }
     return oldest;
+  }
+
+  openWait(wait: OpenSpan): void {
+    if (!this.openWaits.has(wait.obj)) this.openWaits.set(wait.obj, wait);
+    else this.queuedWaits.set(wait.obj, [...(this.queuedWaits.get(wait.obj) ?? []), wait]);
+  }
+
+  /** Ends the oldest open wait on `obj` (waits on one object end in the order they began). */
+  closeWait(obj: ObjectId): OpenSpan | undefined {
+    const oldest = this.openWaits.get(obj);
+    const next = this.queuedWaits.get(obj)?.shift();
+    if (next) this.openWaits.set(obj, next);
+    else this.openWaits.delete(obj);
+    if (this.queuedWaits.get(obj)?.length === 0) this.queuedWaits.delete(obj);
+    return oldest;
+  }
+
+  /** Every wait still open, the queued ones too; and forgets them. */
+  takeOpenWaits(): OpenSpan[] {
+    const all = [...this.openWaits.values(), ...[...this.queuedWaits.values()].flat()];
+    this.openWaits.clear();
+    this.queuedWaits.clear();
+    return all;
   }
 }
 
@@ -107,7 +137,10 @@ export class TimelineModel {
     if (event.t > this.end) this.end = event.t;
     if (ACTIVITY.has(event.type)) {
       const lane = this.lane(event.p);
-      if (event.t > lane.lastActivity) lane.lastActivity = event.t;
+      if (event.t >= lane.lastActivity) {
+        lane.lastActivity = event.t;
+        lane.lastActivityOn = "obj" in event && event.obj !== undefined ? event.obj : null;
+      }
     }
     switch (event.type) {
       case "process.spawn":
@@ -129,12 +162,7 @@ export class TimelineModel {
         if (event.wait > 0) this.lane(event.p).blocked.insert(event.t - event.wait, event.t, index);
         return;
       case "object.block":
-        this.lane(event.p).openWaits.set(event.obj, {
-          obj: event.obj,
-          op: event.op,
-          start: event.t,
-          ref: index,
-        });
+        this.lane(event.p).openWait({ obj: event.obj, op: event.op, start: event.t, ref: index });
         return;
       case "object.timeout":
         this.endWait(event.p, event.obj, event.t, event.wait, index, "blocked");
@@ -173,12 +201,7 @@ export class TimelineModel {
         return;
       }
       case "lock.request":
-        this.lane(event.p).openWaits.set(event.obj, {
-          obj: event.obj,
-          op: "acquire",
-          start: event.t,
-          ref: index,
-        });
+        this.lane(event.p).openWait({ obj: event.obj, op: "acquire", start: event.t, ref: index });
         return;
       case "lock.acquired":
         this.endWait(event.p, event.obj, event.t, event.wait, index, "lock");
@@ -264,8 +287,7 @@ export class TimelineModel {
     column: "blocked" | "lock",
   ): void {
     const lane = this.lane(process);
-    const open = lane.openWaits.get(obj);
-    lane.openWaits.delete(obj);
+    const open = lane.closeWait(obj);
     if (wait <= 0 && !open) return;
     const start = wait > 0 ? t - wait : (open?.start ?? t);
     const target = column === "lock" ? lane.lockWaits : lane.blocked;
@@ -277,12 +299,11 @@ export class TimelineModel {
     const lane = this.lane(process);
     if (lane.exitedAt !== null) return;
     lane.exitedAt = t;
-    for (const wait of lane.openWaits.values()) {
+    for (const wait of lane.takeOpenWaits()) {
       const target = wait.op === "acquire" ? lane.lockWaits : lane.blocked;
       target.insert(wait.start, t, wait.ref);
     }
     for (const hold of lane.openHolds.values()) lane.lockHolds.insert(hold.start, t, hold.ref);
-    lane.openWaits.clear();
     lane.openHolds.clear();
   }
 

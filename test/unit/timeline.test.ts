@@ -181,3 +181,43 @@ test("a semaphore's permit given back by a process that holds none ends the olde
   assert.deepEqual([holds.length, holds.start(0), holds.end(0)], [1, 1 * ms, 5 * ms]);
   assert.equal(timeline.lanes.get(4)?.lockHolds.length ?? 0, 0, "the releaser held nothing");
 });
+
+test("two gets of one process on one queue: one served, the process still waits on the other", () => {
+  const naming: Naming = {
+    object: (obj) => obj,
+    process: (p) => `P${p}`,
+    processOfPid: () => undefined,
+  };
+  const events: TraceEvent[] = [
+    { type: "process.start", t: 0, p: 1, pid: 10, ppid: 1, name: "MainProcess" },
+    // await Promise.all([q.get(), q.get()])
+    { type: "object.block", t: 1 * ms, p: 1, obj: "q", op: "get" },
+    { type: "object.block", t: 2 * ms, p: 1, obj: "q", op: "get" },
+    { type: "message.receive", t: 5 * ms, p: 1, obj: "q", msg: "2:1", size: 1, wait: 4 * ms },
+  ];
+  const row = new RunModel();
+  for (const event of events) row.add(event);
+  let lane = fold(events).lanes.get(1)!;
+  assert.equal(
+    processState(row.processes.get(1)!, lane, naming).text,
+    "blocked on q (get) since 0.002 s",
+  );
+  // It dies waiting for the second: both waits are drawn, each from its own beginning.
+  events.push({
+    type: "process.exit",
+    t: 9 * ms,
+    p: 1,
+    exitCode: -9,
+    signal: "SIGKILL",
+    source: "parent",
+  });
+  lane = fold(events).lanes.get(1)!;
+  const spans = Array.from({ length: lane.blocked.length }, (_, i) => [
+    lane.blocked.start(i),
+    lane.blocked.end(i),
+  ]);
+  assert.deepEqual(spans, [
+    [1 * ms, 5 * ms],
+    [2 * ms, 9 * ms],
+  ]);
+});
