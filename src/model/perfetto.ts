@@ -16,6 +16,7 @@
 import { processLabel, type ObjectKind, type TraceEvent } from "../protocol/trace";
 import { describeDeadlock } from "./deadlock";
 import { ObjectNames } from "./names";
+import { removeNearest } from "./stats";
 import { PERMIT_KINDS, SIGNAL_KINDS } from "./run-model";
 
 export interface ChromeTraceEvent {
@@ -177,8 +178,9 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   const opened = (p: number, obj: string, wait: OpenWait): void => {
     waitsOf(p, obj).push(wait);
   };
-  const closed = (p: number, obj: string): void => {
-    openWaits.get(p)?.get(obj)?.shift();
+  /** A wait of `p` on `obj` that began at `begin` ended (none began if it never blocked). */
+  const closed = (p: number, obj: string, begin: number, waited: number): void => {
+    if (waited > 0) removeNearest(openWaits.get(p)?.get(obj), (wait) => wait.t, begin);
   };
   /** `p`'s waits still open at `t` (its exit, or the run's end) never ended. */
   const neverEnded = (p: number, t: number): void => {
@@ -294,7 +296,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         break;
       }
       case "message.receive": {
-        closed(event.p, event.obj);
+        closed(event.p, event.obj, event.t - event.wait, event.wait);
         const cat = category(event.obj);
         const received = slice(
           event.p,
@@ -334,7 +336,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         break;
       }
       case "object.timeout":
-        closed(event.p, event.obj);
+        closed(event.p, event.obj, event.t - event.wait, event.wait);
         slice(
           event.p,
           "",
@@ -356,7 +358,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         break;
       case "lock.acquired":
       case "lock.timeout":
-        closed(event.p, event.obj);
+        closed(event.p, event.obj, event.t - event.wait, event.wait);
         if (event.wait > 0) {
           slice(
             event.p,
@@ -382,7 +384,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         );
         break;
       case "sync.wait": {
-        closed(event.p, event.obj);
+        closed(event.p, event.obj, event.t - event.wait, event.wait);
         const waited = slice(
           event.p,
           waitGroup(event.obj),

@@ -14,7 +14,7 @@ import {
 } from "../protocol/trace";
 import { ObjectNames } from "./names";
 import { describeDeadlock } from "./deadlock";
-import { maxOf, percentile, sum } from "./stats";
+import { maxOf, percentile, removeNearest, sum } from "./stats";
 
 export interface ProcessRow {
   number: number;
@@ -260,7 +260,7 @@ export class RunModel {
         RunModel.opened(this.waiting, event.p, event.obj).push(event.t);
         return;
       case "lock.acquired": {
-        this.waiting.get(event.p)?.get(event.obj)?.shift();
+        removeNearest(this.waiting.get(event.p)?.get(event.obj), Number, event.t - event.wait);
         const lock = this.lock(event.obj);
         lock.acquisitions++;
         if (event.heldBy.length > 0) lock.contended++;
@@ -289,7 +289,7 @@ export class RunModel {
         return;
       }
       case "sync.wait": {
-        this.signalWaits.get(event.p)?.get(event.obj)?.shift();
+        removeNearest(this.signalWaits.get(event.p)?.get(event.obj), Number, event.t - event.wait);
         const row = this.signal(event.obj);
         row.waits++;
         row.totalWait += event.wait;
@@ -345,7 +345,7 @@ export class RunModel {
         return;
       }
       case "lock.timeout": {
-        this.waiting.get(event.p)?.get(event.obj)?.shift();
+        removeNearest(this.waiting.get(event.p)?.get(event.obj), Number, event.t - event.wait);
         const lock = this.lock(event.obj);
         lock.timeouts++;
         lock.timedOut.push(event.wait);

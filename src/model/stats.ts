@@ -12,6 +12,24 @@ export function sum(values: number[]): number {
   return total;
 }
 
+/**
+ * Removes and returns the item whose start is nearest `begin`. A wait's end names its
+ * beginning only by its length: of two waits of one process on one object, the end goes
+ * to the one that began `wait` before it, not to the older.
+ */
+export function removeNearest<T>(
+  items: T[] | undefined,
+  startOf: (item: T) => number,
+  begin: number,
+): T | undefined {
+  if (!items || items.length === 0) return undefined;
+  let best = 0;
+  for (let i = 1; i < items.length; i++) {
+    if (Math.abs(startOf(items[i]) - begin) < Math.abs(startOf(items[best]) - begin)) best = i;
+  }
+  return items.splice(best, 1)[0];
+}
+
 /** The largest of all values (0 for none); no spread, so a million values are fine. */
 export function maxOf(...lists: number[][]): number {
   let most = 0;

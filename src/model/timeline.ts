@@ -9,6 +9,7 @@
  */
 import type { ObjectId, ProcessNumber, TraceEvent } from "../protocol/trace";
 import { SpanColumn } from "./span-column";
+import { removeNearest } from "./stats";
 
 /**
  * Events a process records of itself while it runs: a wait it began before one of these is
@@ -93,14 +94,17 @@ export class Lane {
     else this.queuedWaits.set(wait.obj, [...(this.queuedWaits.get(wait.obj) ?? []), wait]);
   }
 
-  /** Ends the oldest open wait on `obj` (waits on one object end in the order they began). */
-  closeWait(obj: ObjectId): OpenSpan | undefined {
+  /** Ends the open wait on `obj` that began nearest `begin`. */
+  closeWait(obj: ObjectId, begin: number): OpenSpan | undefined {
     const oldest = this.openWaits.get(obj);
-    const next = this.queuedWaits.get(obj)?.shift();
-    if (next) this.openWaits.set(obj, next);
+    if (!oldest) return undefined;
+    const all = [oldest, ...(this.queuedWaits.get(obj) ?? [])];
+    const ended = removeNearest(all, (wait) => wait.start, begin);
+    if (all.length > 0) this.openWaits.set(obj, all[0]);
     else this.openWaits.delete(obj);
-    if (this.queuedWaits.get(obj)?.length === 0) this.queuedWaits.delete(obj);
-    return oldest;
+    if (all.length > 1) this.queuedWaits.set(obj, all.slice(1));
+    else this.queuedWaits.delete(obj);
+    return ended;
   }
 
   /** Every wait still open, the queued ones too; and forgets them. */
@@ -287,9 +291,10 @@ export class TimelineModel {
     column: "blocked" | "lock",
   ): void {
     const lane = this.lane(process);
-    const open = lane.closeWait(obj);
-    if (wait <= 0 && !open) return;
-    const start = wait > 0 ? t - wait : (open?.start ?? t);
+    // A call that did not wait (an item already there) ended no open wait.
+    const open = wait > 0 ? lane.closeWait(obj, t - wait) : undefined;
+    if (wait <= 0) return;
+    const start = t - wait;
     const target = column === "lock" ? lane.lockWaits : lane.blocked;
     target.insert(start, t, index, open?.ref ?? -1);
   }

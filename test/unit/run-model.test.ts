@@ -230,3 +230,18 @@ test("live, a wait can come before its object's creation: it still counts when i
   assert.equal(barrier.name, "Barrier1");
   assert.deepEqual([barrier.waits, barrier.unended, barrier.maxWait], [1, 1, 4 * ms]);
 });
+
+test("of two waits of one process on one lock, an end closes the one that began when it says", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+    { type: "lock.acquired", t: 0, p: 1, obj: "1.2", wait: 0, heldBy: [] },
+    // P2: void lock.acquire() at 1 ms, then acquire({ timeout: 0.1 }) at 5 ms, which gives up.
+    { type: "lock.request", t: 1 * ms, p: 2, obj: "1.2" },
+    { type: "lock.request", t: 5 * ms, p: 2, obj: "1.2" },
+    { type: "lock.timeout", t: 105 * ms, p: 2, obj: "1.2", wait: 100 * ms, heldBy: [1] },
+    { type: "process.exit", t: 201 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+  ]);
+  const [lock] = m.lockSummaries();
+  assert.equal(lock.unendedWaits, 1);
+  assert.equal(lock.maxWait, 200 * ms, "the first wait never ended: 1 ms to 201 ms");
+});
