@@ -11,6 +11,8 @@ export async function reportTrace(file: string): Promise<string> {
     process.stderr.write(
       `procscope: ${file}: the trace has no run.end: the run was cut short, or the file lost its end; this is what it recorded\n`,
     );
+    // Lifetimes and waits still open end with the last thing recorded.
+    model.endAt(events.reduce((last, event) => Math.max(last, event.t), 0));
   }
   return formatSummary(model);
 }

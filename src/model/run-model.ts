@@ -178,17 +178,25 @@ export class RunModel {
   exitCode: number | null = null;
   eventCount = 0;
 
+  /**
+   * The run is over at `t`: what is still waited for never ended. Called by `run.end`, and
+   * for a trace that lost its end, with its last event's time.
+   */
+  endAt(t: number): void {
+    this.endedAt = t;
+    for (const p of new Set([...this.waiting.keys(), ...this.signalWaits.keys()])) {
+      this.endWaitsOf(p, t);
+    }
+  }
+
   add(event: TraceEvent): void {
     this.eventCount++;
     switch (event.type) {
       case "run.start":
         return;
       case "run.end":
-        this.endedAt = event.t;
         this.exitCode = event.exitCode;
-        for (const p of new Set([...this.waiting.keys(), ...this.signalWaits.keys()])) {
-          this.endWaitsOf(p, event.t);
-        }
+        this.endAt(event.t);
         return;
       case "process.spawn": {
         const row = this.process(event.child);

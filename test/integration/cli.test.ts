@@ -114,6 +114,24 @@ test("report TRACE prints the summary of a saved run", async () => {
   }
 });
 
+test("report on a trace that lost its end: said so, and what was open ends at its last event", async () => {
+  const run = await flows();
+  assertSucceeded(run);
+  // Cut at a line boundary before the processes' exits: the lines kept are whole.
+  const lines = fs.readFileSync(run.tracePath, "utf8").trimEnd().split("\n");
+  const firstExit = lines.findIndex((line) => line.includes('"type":"process.exit"'));
+  assert.ok(firstExit > 1, "the trace has exits");
+  const cut = scratch("lost-end.pstrace");
+  fs.writeFileSync(cut, lines.slice(0, firstExit).join("\n") + "\n");
+  const report = await runCli(["report", cut]);
+  assert.equal(report.code, 0, describeRun(report));
+  assert.match(report.stderr, /lost-end\.pstrace: the trace has no run\.end/);
+  const root = report.stdout.split("\n").find((line) => line.startsWith("P1 "));
+  assert.ok(root, report.stdout);
+  assert.match(root, /\s+running\s+/, "the root never exited in what was kept");
+  assert.doesNotMatch(root, /\s0 ns\s/, "its lifetime runs to the last event, not to 0");
+});
+
 test("report on a file that is not a trace fails with a message naming the line", async () => {
   const report = await runCli(["report", fixturePath("flows.ts")]);
   assert.notEqual(report.code, 0);
