@@ -84,8 +84,11 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   const depth = new Map<string, number>();
   const lifetimes = new Map<number, { start: number; name: string }>();
   const taskNames = new Map<string, string>();
-  /** "<obj>:<p>" → the latest signal of process p on obj: where a wake-up arrow starts. */
-  const lastSignal = new Map<string, { slice: Slice; t: number }>();
+  /**
+   * "<obj>:<p>" → the sets and notifies of process p on obj, in time order, with how many
+   * waiters each can still wake: where wake-up arrows start.
+   */
+  const signals = new Map<string, Array<{ slice: Slice; t: number; left: number }>>();
   /** Per process, "<obj>" → its open waits there, oldest first. */
   const openWaits = new Map<number, Map<string, OpenWait[]>>();
   /** A process whose OS pid the trace does not say gets a made-up one, above any real pid. */
@@ -399,12 +402,20 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
             location: event.loc,
           },
         );
-        // From the waker's last set or notify, if it came after the wait began (a signal
-        // lost with its process's last events must not be stood in for by an older one).
-        const signal =
-          event.wokenBy === null ? undefined : lastSignal.get(`${event.obj}:${event.wokenBy}`);
-        if (signal && signal.t >= event.t - event.wait)
-          flow(signal.slice, waited, "sync", "wake-up");
+        // From the waker's first set or notify made after the wait began that can still
+        // wake someone (a notify(1) wakes one). None, if it was lost with its process.
+        const list =
+          event.wokenBy === null ? undefined : signals.get(`${event.obj}:${event.wokenBy}`);
+        if (list) {
+          const begin = event.t - event.wait;
+          let index = firstAtOrAfter(list, begin);
+          while (index < list.length && list[index].left === 0) index++;
+          const signal = list[index];
+          if (signal && signal.t <= event.t) {
+            signal.left--;
+            flow(signal.slice, waited, "sync", "wake-up");
+          }
+        }
         break;
       }
       case "sync.signal": {
@@ -415,7 +426,11 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         });
         // Only these wake anybody (a clear, an abort or a reset ends no wait as woken).
         if (event.op === "event.set" || event.op === "condition.notify") {
-          lastSignal.set(`${event.obj}:${event.p}`, { slice: mark, t: event.t });
+          const key = `${event.obj}:${event.p}`;
+          const left = event.op === "event.set" ? Infinity : (event.count ?? 1);
+          let list = signals.get(key);
+          if (!list) signals.set(key, (list = []));
+          list.push({ slice: mark, t: event.t, left });
         }
         break;
       }
@@ -578,4 +593,16 @@ function placeOnThreads(slices: Slice[], out: ChromeTraceEvent[]): void {
       out.push(end);
     }
   }
+}
+
+/** Index of the first item of `list` (in time order) at or after `t`. */
+function firstAtOrAfter(list: ReadonlyArray<{ t: number }>, t: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (list[middle].t < t) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -61,8 +61,8 @@ export class Lane {
   readonly failedTasks = new SpanColumn();
   /** Object id → its oldest open wait (what the tree and the timeline show). */
   readonly openWaits = new Map<ObjectId, OpenSpan>();
-  /** Later waits on an object already waited on here (two gets awaited together). */
-  private readonly queuedWaits = new Map<ObjectId, OpenSpan[]>();
+  /** Every open wait per object, oldest first: more than one when two gets are awaited together. */
+  private readonly allWaits = new Map<ObjectId, OpenSpan[]>();
   /** Lock id → open hold. */
   readonly openHolds = new Map<ObjectId, OpenSpan>();
   /** When this process last did something of its own (sent, received, took a lock…). */
@@ -82,7 +82,7 @@ export class Lane {
     for (const wait of this.openWaits.values()) {
       // A second wait on the same object, or one of two ending, is this process still
       // waiting on it, not going on past it.
-      const newest = this.queuedWaits.get(wait.obj)?.at(-1) ?? wait;
+      const newest = this.allWaits.get(wait.obj)?.at(-1) ?? wait;
       if (newest.start < this.lastActivity && this.lastActivityOn !== wait.obj) continue;
       if (!oldest || wait.start < oldest.start) oldest = wait;
     }
@@ -90,28 +90,31 @@ export class Lane {
   }
 
   openWait(wait: OpenSpan): void {
-    if (!this.openWaits.has(wait.obj)) this.openWaits.set(wait.obj, wait);
-    else this.queuedWaits.set(wait.obj, [...(this.queuedWaits.get(wait.obj) ?? []), wait]);
+    const all = this.allWaits.get(wait.obj);
+    if (all) all.push(wait);
+    else {
+      this.allWaits.set(wait.obj, [wait]);
+      this.openWaits.set(wait.obj, wait);
+    }
   }
 
   /** Ends the open wait on `obj` that began nearest `begin`. */
   closeWait(obj: ObjectId, begin: number): OpenSpan | undefined {
-    const oldest = this.openWaits.get(obj);
-    if (!oldest) return undefined;
-    const all = [oldest, ...(this.queuedWaits.get(obj) ?? [])];
+    const all = this.allWaits.get(obj);
     const ended = removeNearest(all, (wait) => wait.start, begin);
-    if (all.length > 0) this.openWaits.set(obj, all[0]);
-    else this.openWaits.delete(obj);
-    if (all.length > 1) this.queuedWaits.set(obj, all.slice(1));
-    else this.queuedWaits.delete(obj);
+    if (all && all.length > 0) this.openWaits.set(obj, all[0]);
+    else {
+      this.allWaits.delete(obj);
+      this.openWaits.delete(obj);
+    }
     return ended;
   }
 
-  /** Every wait still open, the queued ones too; and forgets them. */
+  /** Every wait still open, and forgets them. */
   takeOpenWaits(): OpenSpan[] {
-    const all = [...this.openWaits.values(), ...[...this.queuedWaits.values()].flat()];
+    const all = [...this.allWaits.values()].flat();
+    this.allWaits.clear();
     this.openWaits.clear();
-    this.queuedWaits.clear();
     return all;
   }
 }

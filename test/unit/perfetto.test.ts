@@ -272,3 +272,69 @@ test("arrows bind where Perfetto binds them, at nanosecond times, past children 
   assert.ok(traceEvents.some((e) => e.name === "recv Pipe1.a (EOF)"));
   assert.ok(!traceEvents.some((e) => e.name.includes("never ended")));
 });
+
+test("each wake-up arrow starts at the set or notify that woke that wait", () => {
+  const wait = (t: number, p: number, obj: string, waited: number): TraceEvent => ({
+    type: "sync.wait",
+    t,
+    p,
+    obj,
+    op: obj === "c" ? "condition.wait" : "event.wait",
+    wait: waited,
+    outcome: "woken",
+    wokenBy: 1,
+  });
+  const events: TraceEvent[] = [
+    start(1, 100, "MainProcess"),
+    start(2, 200, "Process-1"),
+    start(3, 300, "Process-2"),
+    { type: "object.create", t: 0, p: 1, obj: "c", kind: "condition" },
+    { type: "object.create", t: 0, p: 1, obj: "e", kind: "event" },
+    // Two waiters on the condition; notify(1), then notify(1): one each, in order.
+    { type: "object.block", t: 1 * ms, p: 2, obj: "c", op: "wait" },
+    { type: "object.block", t: 1 * ms, p: 3, obj: "c", op: "wait" },
+    {
+      type: "sync.signal",
+      t: 2 * ms,
+      p: 1,
+      obj: "c",
+      op: "condition.notify",
+      count: 1,
+      loc: "a.ts:11:3",
+    },
+    {
+      type: "sync.signal",
+      t: 3 * ms,
+      p: 1,
+      obj: "c",
+      op: "condition.notify",
+      count: 1,
+      loc: "a.ts:12:3",
+    },
+    wait(4 * ms, 2, "c", 3 * ms),
+    wait(5 * ms, 3, "c", 4 * ms),
+    // An event pulsed set, clear, set: both waiters were woken by the first set.
+    { type: "object.block", t: 6 * ms, p: 2, obj: "e", op: "wait" },
+    { type: "object.block", t: 6 * ms, p: 3, obj: "e", op: "wait" },
+    { type: "sync.signal", t: 7 * ms, p: 1, obj: "e", op: "event.set", loc: "a.ts:20:3" },
+    { type: "sync.signal", t: 8 * ms, p: 1, obj: "e", op: "event.clear", loc: "a.ts:21:3" },
+    { type: "sync.signal", t: 9 * ms, p: 1, obj: "e", op: "event.set", loc: "a.ts:22:3" },
+    wait(10 * ms, 2, "e", 4 * ms),
+    wait(10 * ms + 5, 3, "e", 4 * ms + 5),
+    { type: "run.end", t: 11 * ms, p: 1, exitCode: 0, signal: null },
+  ];
+  const { traceEvents } = toChromeTrace(events);
+  assert.deepEqual(problems(traceEvents), []);
+  const starts = traceEvents.filter((e) => e.ph === "s" && e.name === "wake-up");
+  const finishes = traceEvents.filter((e) => e.ph === "f" && e.name === "wake-up");
+  const sourceOf = (pid: number, waitEnd: number): string => {
+    const finish = finishes.find((e) => e.pid === pid && ns(e.ts!) === waitEnd - 1)!;
+    const from = starts.find((e) => e.id === finish.id)!;
+    const mark = traceEvents.find((e) => e.ph === "X" && e.pid === 100 && e.ts === from.ts)!;
+    return String(mark.args?.location);
+  };
+  assert.equal(sourceOf(200, 4 * ms), "a.ts:11:3");
+  assert.equal(sourceOf(300, 5 * ms), "a.ts:12:3");
+  assert.equal(sourceOf(200, 10 * ms), "a.ts:20:3");
+  assert.equal(sourceOf(300, 10 * ms + 5), "a.ts:20:3");
+});
