@@ -89,6 +89,8 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
    * waiters each can still wake: where wake-up arrows start.
    */
   const signals = new Map<string, Array<{ slice: Slice; t: number; left: number }>>();
+  /** Lock or semaphore → the holds granted and not yet given back, oldest first. */
+  const openHolds = new Map<string, Array<{ p: number; t: number }>>();
   /** Per process, "<obj>" → its open waits there, oldest first. */
   const openWaits = new Map<number, Map<string, OpenWait[]>>();
   /** A process whose OS pid the trace does not say gets a made-up one, above any real pid. */
@@ -197,7 +199,34 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       }
     }
     openWaits.delete(p);
+    // What it held and never gave back ends with it.
+    for (const [obj, holds] of openHolds) {
+      for (const hold of holds.filter((open) => open.p === p)) {
+        slice(
+          p,
+          lockGroup(obj),
+          `hold ${names.get(obj)} (never released)`,
+          "lock",
+          hold.t,
+          t - hold.t,
+          {
+            ended: "with its holder, or with the run",
+          },
+        );
+      }
+      openHolds.set(
+        obj,
+        holds.filter((open) => open.p !== p),
+      );
+    }
   };
+  /** Processes with a wait or a hold still open. */
+  const stillOpen = (): number[] => [
+    ...new Set([
+      ...openWaits.keys(),
+      ...[...openHolds.values()].flatMap((holds) => holds.map((hold) => hold.p)),
+    ]),
+  ];
   const lifetime = (p: number, t: number, label: string, args: Record<string, unknown>): void => {
     const life = lifetimes.get(p);
     if (!life) return;
@@ -244,7 +273,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         });
         break;
       case "run.end":
-        for (const p of [...openWaits.keys()]) neverEnded(p, event.t);
+        for (const p of stillOpen()) neverEnded(p, event.t);
         for (const p of [...lifetimes.keys()]) {
           lifetime(p, event.t, "still running when the run ended", {});
         }
@@ -362,6 +391,11 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       case "lock.acquired":
       case "lock.timeout":
         closed(event.p, event.obj, event.t - event.wait, event.wait);
+        if (event.type === "lock.acquired") {
+          let holds = openHolds.get(event.obj);
+          if (!holds) openHolds.set(event.obj, (holds = []));
+          holds.push({ p: event.p, t: event.t });
+        }
         if (event.wait > 0) {
           slice(
             event.p,
@@ -374,18 +408,54 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
           );
         }
         break;
-      case "lock.released":
+      case "lock.released": {
+        const holds = openHolds.get(event.obj) ?? [];
+        const mine = holds.filter((open) => open.p === event.p);
+        if (mine.length > 0) {
+          const ended = removeNearest(mine, (open) => open.t, event.t - event.hold)!;
+          holds.splice(holds.indexOf(ended), 1);
+          slice(
+            event.p,
+            lockGroup(event.obj),
+            `hold ${names.get(event.obj)}`,
+            "lock",
+            event.t - event.hold,
+            event.hold,
+            {
+              location: event.loc,
+            },
+          );
+          break;
+        }
+        // A semaphore's permit given back by a process that held none: a mark here, and
+        // the oldest holder's hold ends, as the hub counts it.
         slice(
           event.p,
           lockGroup(event.obj),
-          // A hold of 0: a semaphore's permit given back by a process that held none.
-          `${event.hold > 0 ? "hold" : "release"} ${names.get(event.obj)}`,
+          `release ${names.get(event.obj)}`,
           "lock",
-          event.t - event.hold,
-          event.hold,
-          { location: event.loc },
+          event.t,
+          0,
+          {
+            location: event.loc,
+          },
         );
+        const oldest = holds.shift();
+        if (oldest) {
+          slice(
+            oldest.p,
+            lockGroup(event.obj),
+            `hold ${names.get(event.obj)}`,
+            "lock",
+            oldest.t,
+            event.t - oldest.t,
+            {
+              releasedBy: processLabel(event.p),
+            },
+          );
+        }
         break;
+      }
       case "sync.wait": {
         closed(event.p, event.obj, event.t - event.wait, event.wait);
         const waited = slice(
@@ -510,7 +580,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
     }
   }
   // A trace cut short (no run.end): what is still open ends with the last event.
-  for (const p of [...openWaits.keys()]) neverEnded(p, end);
+  for (const p of stillOpen()) neverEnded(p, end);
   for (const p of [...lifetimes.keys()]) lifetime(p, end, "still running at the trace's end", {});
 
   // A process known only by what others said of it (a pool worker whose own events were

@@ -187,6 +187,7 @@ export class RunModel {
     for (const p of new Set([...this.waiting.keys(), ...this.signalWaits.keys()])) {
       this.endWaitsOf(p, t);
     }
+    for (const p of [...this.holding.keys()]) this.endHoldsOf(p, t);
   }
 
   add(event: TraceEvent): void {
@@ -224,6 +225,7 @@ export class RunModel {
         const row = this.process(event.p);
         if (row.exitedAt !== null) return;
         this.endWaitsOf(event.p, event.t);
+        this.endHoldsOf(event.p, event.t);
         row.exitedAt = event.t;
         row.exitCode = event.exitCode;
         row.signal = event.signal;
@@ -275,19 +277,25 @@ export class RunModel {
         lock.waits.push(event.wait);
         lock.holder = event.p;
         lock.holders.set(event.p, (lock.holders.get(event.p) ?? 0) + 1);
+        RunModel.opened(this.holding, event.p, event.obj).push(event.t);
         if (lock.kind === "lock" || lock.kind === "rlock")
           this.noteLockOrder(event.p, event.obj, event.t, event.loc);
         return;
       }
       case "lock.released": {
         const lock = this.lock(event.obj);
-        lock.maxHold = Math.max(lock.maxHold, event.hold);
-        lock.totalHold += event.hold;
         // A semaphore's permit given back by a process that holds none (a semaphore used as
         // a signal) is taken from the oldest holder, as the hub takes it (locks refuse it).
         const from = lock.holders.has(event.p)
           ? event.p
           : (lock.holders.keys().next().value ?? event.p);
+        const grants = this.holding.get(from)?.get(event.obj);
+        const granted =
+          from === event.p ? removeNearest(grants, Number, event.t - event.hold) : grants?.shift();
+        this.noteHold(
+          lock,
+          from === event.p || granted === undefined ? event.hold : event.t - granted,
+        );
         if (lock.holder === from) lock.holder = null;
         const held = (lock.holders.get(from) ?? 0) - 1;
         if (held > 0) lock.holders.set(from, held);
@@ -369,6 +377,7 @@ export class RunModel {
           const lock = this.locks.get(event.obj);
           lock?.holders.delete(event.holder);
           if (lock?.holder === event.holder) lock.holder = null;
+          this.endHoldsOf(event.holder, event.t, event.obj);
         }
         this.warnings.push({
           t: event.t,
@@ -628,6 +637,29 @@ export class RunModel {
     let since = mine.get(obj);
     if (!since) mine.set(obj, (since = []));
     return since;
+  }
+
+  /**
+   * Locks and permits held now, per process: object → when each was granted. A hold that
+   * ends with its holder (killed in a deadlock, or exiting with a permit) still counts.
+   */
+  private readonly holding = new Map<number, Map<string, number[]>>();
+
+  private noteHold(lock: LockRow, hold: number): void {
+    lock.maxHold = Math.max(lock.maxHold, hold);
+    lock.totalHold += hold;
+  }
+
+  /** `p`'s holds (of `only`, or all) end at `t`: it exited, or the run ended. */
+  private endHoldsOf(p: number, t: number, only?: string): void {
+    const mine = this.holding.get(p);
+    if (!mine) return;
+    for (const [obj, grants] of mine) {
+      if (only !== undefined && obj !== only) continue;
+      for (const granted of grants) this.noteHold(this.lock(obj), Math.max(0, t - granted));
+      mine.delete(obj);
+    }
+    if (mine.size === 0) this.holding.delete(p);
   }
 
   /** `p` ended (or the run did) while still asking: its waits never ended. */

@@ -338,3 +338,29 @@ test("each wake-up arrow starts at the set or notify that woke that wait", () =>
   assert.equal(sourceOf(200, 10 * ms), "a.ts:20:3");
   assert.equal(sourceOf(300, 10 * ms + 5), "a.ts:20:3");
 });
+
+test("holds: one never released ends with its holder; a permit given back by another ends the oldest", () => {
+  const events: TraceEvent[] = [
+    start(1, 100, "MainProcess"),
+    start(2, 200, "Process-1"),
+    start(3, 300, "Process-2"),
+    { type: "object.create", t: 0, p: 1, obj: "l", kind: "lock" },
+    { type: "object.create", t: 0, p: 1, obj: "s", kind: "semaphore", value: 2 },
+    { type: "lock.acquired", t: 1 * ms, p: 2, obj: "l", wait: 0, heldBy: [] },
+    { type: "lock.acquired", t: 2 * ms, p: 2, obj: "s", wait: 0, heldBy: [] },
+    // P3 signals with the semaphore: P2's permit is the one given back.
+    { type: "lock.released", t: 4 * ms, p: 3, obj: "s", hold: 0 },
+    { type: "process.exit", t: 9 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    { type: "run.end", t: 10 * ms, p: 1, exitCode: 0, signal: null },
+  ];
+  const { traceEvents } = toChromeTrace(events);
+  assert.deepEqual(problems(traceEvents), []);
+  const span = (name: string): number[] => {
+    const found = traceEvents.find((e) => e.ph === "X" && e.name === name)!;
+    return [found.pid, ns(found.ts!), ns(found.dur!)];
+  };
+  assert.deepEqual(span("hold Lock1 (never released)"), [200, 1 * ms, 8 * ms]);
+  assert.deepEqual(span("hold Semaphore1"), [200, 2 * ms, 2 * ms]);
+  assert.equal(span("release Semaphore1")[0], 300);
+  assert.ok(!traceEvents.some((e) => e.name === "hold Semaphore1 (never released)"));
+});

@@ -245,3 +245,18 @@ test("of two waits of one process on one lock, an end closes the one that began 
   assert.equal(lock.unendedWaits, 1);
   assert.equal(lock.maxWait, 200 * ms, "the first wait never ended: 1 ms to 201 ms");
 });
+
+test("a hold that ends with its holder (killed in a deadlock, or the run ending) counts in max hold", () => {
+  const m = model([
+    { type: "object.create", t: 0, p: 1, obj: "1.2", kind: "lock" },
+    { type: "object.create", t: 0, p: 1, obj: "1.3", kind: "semaphore", value: 2 },
+    { type: "lock.acquired", t: 1 * ms, p: 2, obj: "1.2", wait: 0, heldBy: [] },
+    { type: "lock.acquired", t: 2 * ms, p: 3, obj: "1.3", wait: 0, heldBy: [] },
+    // P2 is killed holding the lock; P3 still holds a permit when the run ends.
+    { type: "process.exit", t: 755 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    { type: "run.end", t: 902 * ms, p: 1, exitCode: 3, signal: null },
+  ]);
+  const [lock, semaphore] = m.lockSummaries();
+  assert.equal(lock.maxHold, 754 * ms);
+  assert.equal(semaphore.maxHold, 900 * ms);
+});
