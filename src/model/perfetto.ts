@@ -85,6 +85,16 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   const lifetimes = new Map<number, { start: number; name: string }>();
   const taskNames = new Map<string, string>();
   /**
+   * "<pool>:<task>" → the worker that began it and when, until it is done; and when that
+   * worker ended, if it did first (its owner tells of the task a moment later).
+   */
+  const taskStarts = new Map<string, { p: number; t: number; workerEnded?: number }>();
+  const taskName = (key: string): string => {
+    const [obj, task] = key.split(":");
+    const fn = taskNames.get(key) ?? "task";
+    return `${names.get(obj)} task ${task} ${fn.split("#").pop()}`;
+  };
+  /**
    * "<obj>:<p>" → the sets and notifies of process p on obj, in time order, with how many
    * waiters each can still wake: where wake-up arrows start.
    */
@@ -199,6 +209,10 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       }
     }
     openWaits.delete(p);
+    // A task it was running ends with it.
+    for (const started of taskStarts.values()) {
+      if (started.p === p) started.workerEnded ??= t;
+    }
     // What it held and never gave back ends with it.
     for (const [obj, holds] of openHolds) {
       for (const hold of holds.filter((open) => open.p === p)) {
@@ -220,13 +234,25 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       );
     }
   };
-  /** Processes with a wait or a hold still open. */
+  /** Processes with a wait, a hold or a task still open. */
   const stillOpen = (): number[] => [
     ...new Set([
       ...openWaits.keys(),
       ...[...openHolds.values()].flatMap((holds) => holds.map((hold) => hold.p)),
+      ...[...taskStarts.values()].filter((s) => s.workerEnded === undefined).map((s) => s.p),
     ]),
   ];
+  /** Tasks nobody said were done (their pool was terminated) end with their worker. */
+  const unfinishedTasks = (t: number): void => {
+    for (const [key, started] of taskStarts) {
+      const to = started.workerEnded ?? t;
+      const name = `${taskName(key)} (never finished)`;
+      slice(started.p, "pool tasks", name, "pool", started.t, to - started.t, {
+        function: taskNames.get(key),
+      });
+    }
+    taskStarts.clear();
+  };
   const lifetime = (p: number, t: number, label: string, args: Record<string, unknown>): void => {
     const life = lifetimes.get(p);
     if (!life) return;
@@ -274,6 +300,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         break;
       case "run.end":
         for (const p of stillOpen()) neverEnded(p, event.t);
+        unfinishedTasks(event.t);
         for (const p of [...lifetimes.keys()]) {
           lifetime(p, event.t, "still running when the run ended", {});
         }
@@ -504,18 +531,27 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         }
         break;
       }
+      case "pool.start":
+        taskStarts.set(`${event.obj}:${event.task}`, { p: event.p, t: event.t });
+        break;
       case "pool.done": {
-        const fn = taskNames.get(`${event.obj}:${event.task}`) ?? "task";
-        const name = `${names.get(event.obj)} task ${event.task} ${fn.split("#").pop()}`;
+        const key = `${event.obj}:${event.task}`;
+        const started = taskStarts.get(key);
+        taskStarts.delete(key);
         const worker = event.workerPid === undefined ? pid(event.p) : event.workerPid;
+        // A task whose worker died is told by the owner, with no duration: it ran from its
+        // start to its worker's end.
+        const died = event.duration === 0 && started !== undefined;
+        const from = died ? started.t : event.t - event.duration;
+        const to = died ? (started.workerEnded ?? event.t) : event.t;
         const done = slice(
           event.p,
           "pool tasks",
-          event.ok ? name : `${name} (failed)`,
+          `${taskName(key)}${event.ok ? "" : " (failed)"}`,
           "pool",
-          event.t - event.duration,
-          event.duration,
-          { function: fn, ok: event.ok, error: event.error },
+          from,
+          to - from,
+          { function: taskNames.get(key), ok: event.ok, error: event.error },
         );
         done.event.pid = worker;
         done.event.tid = worker;
@@ -581,6 +617,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
   }
   // A trace cut short (no run.end): what is still open ends with the last event.
   for (const p of stillOpen()) neverEnded(p, end);
+  unfinishedTasks(end);
   for (const p of [...lifetimes.keys()]) lifetime(p, end, "still running at the trace's end", {});
 
   // A process known only by what others said of it (a pool worker whose own events were

@@ -364,3 +364,43 @@ test("holds: one never released ends with its holder; a permit given back by ano
   assert.equal(span("release Semaphore1")[0], 300);
   assert.ok(!traceEvents.some((e) => e.name === "hold Semaphore1 (never released)"));
 });
+
+test("pool tasks: one whose worker died runs from its start to that death; one cut short by terminate() says so", () => {
+  const events: TraceEvent[] = [
+    start(1, 100, "MainProcess"),
+    start(2, 200, "PoolWorker-1"),
+    start(3, 300, "PoolWorker-2"),
+    { type: "object.create", t: 0, p: 1, obj: "1.1", kind: "pool", value: 2 },
+    { type: "pool.submit", t: 1 * ms, p: 1, obj: "1.1", task: 5, fn: "/w/a.ts#die", items: 1 },
+    { type: "pool.submit", t: 1 * ms, p: 1, obj: "1.1", task: 7, fn: "/w/a.ts#spin", items: 1 },
+    { type: "pool.start", t: 2 * ms, p: 2, obj: "1.1", task: 5 },
+    { type: "pool.start", t: 3 * ms, p: 3, obj: "1.1", task: 7 },
+    { type: "process.exit", t: 6 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
+    {
+      type: "pool.done",
+      t: 7 * ms,
+      p: 1,
+      obj: "1.1",
+      task: 5,
+      ok: false,
+      duration: 0,
+      error: "worker died",
+      workerPid: 200,
+    },
+    // terminate(): worker 2 ends in the middle of task 7.
+    { type: "process.exit", t: 9 * ms, p: 3, exitCode: -15, signal: "SIGTERM", source: "parent" },
+    { type: "run.end", t: 10 * ms, p: 1, exitCode: 0, signal: null },
+  ];
+  const { traceEvents } = toChromeTrace(events);
+  assert.deepEqual(problems(traceEvents), []);
+  const span = (name: string): number[] => {
+    const found = traceEvents.find((e) => e.ph === "X" && e.name === name)!;
+    return [found.pid, ns(found.ts!), ns(found.dur!)];
+  };
+  assert.deepEqual(
+    span("Pool1 task 5 die (failed)"),
+    [200, 2 * ms, 4 * ms],
+    "to its worker's death",
+  );
+  assert.deepEqual(span("Pool1 task 7 spin (never finished)"), [300, 3 * ms, 6 * ms]);
+});
