@@ -88,6 +88,21 @@ function bindings(events: ChromeTraceEvent[]): Map<number, string[]> {
   return bound;
 }
 
+/** Exports `events`, checks the result as Perfetto would, and finds a slice's place by name. */
+function exportChecked(events: TraceEvent[]): {
+  traceEvents: ChromeTraceEvent[];
+  span: (name: string) => number[];
+} {
+  const { traceEvents } = toChromeTrace(events);
+  assert.deepEqual(problems(traceEvents), []);
+  const span = (name: string): number[] => {
+    const found = traceEvents.find((e) => e.ph === "X" && e.name === name);
+    assert.ok(found, `no slice named ${name}`);
+    return [found.pid, ns(found.ts!), ns(found.dur!)];
+  };
+  return { traceEvents, span };
+}
+
 function start(p: number, pid: number, name: string): TraceEvent {
   return { type: "process.start", t: 0, p, pid, ppid: 1, name };
 }
@@ -353,12 +368,7 @@ test("holds: one never released ends with its holder; a permit given back by ano
     { type: "process.exit", t: 9 * ms, p: 2, exitCode: -9, signal: "SIGKILL", source: "parent" },
     { type: "run.end", t: 10 * ms, p: 1, exitCode: 0, signal: null },
   ];
-  const { traceEvents } = toChromeTrace(events);
-  assert.deepEqual(problems(traceEvents), []);
-  const span = (name: string): number[] => {
-    const found = traceEvents.find((e) => e.ph === "X" && e.name === name)!;
-    return [found.pid, ns(found.ts!), ns(found.dur!)];
-  };
+  const { traceEvents, span } = exportChecked(events);
   assert.deepEqual(span("hold Lock1 (never released)"), [200, 1 * ms, 8 * ms]);
   assert.deepEqual(span("hold Semaphore1"), [200, 2 * ms, 2 * ms]);
   assert.equal(span("release Semaphore1")[0], 300);
@@ -391,12 +401,7 @@ test("pool tasks: one whose worker died runs from its start to that death; one c
     { type: "process.exit", t: 9 * ms, p: 3, exitCode: -15, signal: "SIGTERM", source: "parent" },
     { type: "run.end", t: 10 * ms, p: 1, exitCode: 0, signal: null },
   ];
-  const { traceEvents } = toChromeTrace(events);
-  assert.deepEqual(problems(traceEvents), []);
-  const span = (name: string): number[] => {
-    const found = traceEvents.find((e) => e.ph === "X" && e.name === name)!;
-    return [found.pid, ns(found.ts!), ns(found.dur!)];
-  };
+  const { span } = exportChecked(events);
   assert.deepEqual(
     span("Pool1 task 5 die (failed)"),
     [200, 2 * ms, 4 * ms],
