@@ -186,7 +186,6 @@ export interface BlockEvent extends EventBase {
   loc?: SourceLocation;
 }
 
-/** A blocking call that waited ended without its value. */
 /** A blocked get or recv ended without an item: its timeout ran out, or (`eof`) EOFError. */
 export interface TimeoutEvent extends EventBase {
   type: "object.timeout";

@@ -229,17 +229,23 @@ export class ChannelReader {
     );
   }
 
-  private expire(waiter: Waiter): void {
-    const index = this.waiters.indexOf(waiter);
-    if (index < 0) return;
-    this.waiters.splice(index, 1);
+  /** Records that `waiter`'s wait ended without an item: its timeout, or EOF. */
+  private recordEndWithout(waiter: Waiter, eof?: true): void {
     record<TimeoutEvent>({
       type: "object.timeout",
       obj: this.obj,
       op: waiter.op,
       wait: context.now() - waiter.started,
+      ...(eof ? { eof } : {}),
       loc: waiter.loc,
     });
+  }
+
+  private expire(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index < 0) return;
+    this.waiters.splice(index, 1);
+    this.recordEndWithout(waiter);
     waiter.reject(this.emptyError());
     if (this.waiters.length === 0 && this.demandInFlight !== null) {
       // Nobody here wants the answer any more; what still arrives is kept or returned.
@@ -270,14 +276,7 @@ export class ChannelReader {
             for (const waiter of this.waiters.splice(0)) {
               clearTimeout(waiter.timer);
               // The wait's end, so that it does not read as a wait that never ended.
-              record<TimeoutEvent>({
-                type: "object.timeout",
-                obj: this.obj,
-                op: waiter.op,
-                wait: context.now() - waiter.started,
-                eof: true,
-                loc: waiter.loc,
-              });
+              this.recordEndWithout(waiter, true);
               waiter.reject(error);
             }
             return;

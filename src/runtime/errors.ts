@@ -36,6 +36,15 @@ export class ProcessError extends ProcscopeError {
   }
 }
 
+/** An error as it crosses a process boundary. */
+export interface ErrorData {
+  name: string;
+  message: string;
+  stack?: string;
+  /** The error's own fields that are plain values (`code`, `errno`…), kept as pickling does. */
+  fields?: Record<string, string | number | boolean | null>;
+}
+
 const byName: Record<string, new (message?: string) => Error> = {
   TimeoutError,
   Empty,
@@ -45,10 +54,7 @@ const byName: Record<string, new (message?: string) => Error> = {
   PicklingError,
   AuthenticationError,
   ValueError,
-};
-
-/** JavaScript's own error classes, which `instanceof` should still recognise once revived. */
-const builtIn: Record<string, new (message?: string) => Error> = {
+  // JavaScript's own classes, which `instanceof` should still recognise once revived.
   TypeError,
   RangeError,
   SyntaxError,
@@ -62,13 +68,8 @@ const builtIn: Record<string, new (message?: string) => Error> = {
  * as the runtime's or JavaScript's own class when it was one, else an `Error` of that name,
  * with its plain-valued fields (`code`…) back on it.
  */
-export function reviveError(data: {
-  name: string;
-  message: string;
-  stack?: string;
-  fields?: Record<string, unknown>;
-}): Error {
-  const Kind = byName[data.name] ?? builtIn[data.name];
+export function reviveError(data: ErrorData): Error {
+  const Kind = byName[data.name];
   const error = Kind ? new Kind(data.message) : new Error(data.message);
   if (!Kind) error.name = data.name;
   if (data.stack) error.stack = data.stack;

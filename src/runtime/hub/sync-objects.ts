@@ -155,7 +155,7 @@ export class SyncObjects {
 
   dropPeer(peer: Peer): void {
     for (const sync of this.syncs.values()) {
-      const permits = sync.dropPeer(peer, peer.saidBye);
+      const permits = sync.dropPeer(peer);
       if (permits > 0) this.warnings.holderDied(peer, sync.id, permits);
     }
     for (const event of this.events.values()) event.dropPeer(peer);

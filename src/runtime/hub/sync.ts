@@ -126,7 +126,8 @@ export class SyncState {
    * its work keeps what it took from a semaphore, as in Python, where permits belong to no
    * one: a semaphore used as a counter of tokens must not get them back.
    */
-  dropPeer(peer: Peer, endedNormally: boolean): number {
+  dropPeer(peer: Peer): number {
+    const endedNormally = peer.saidBye;
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i].peer === peer) this.waiters.splice(i, 1);
     }

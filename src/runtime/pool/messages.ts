@@ -1,5 +1,6 @@
 /** What a pool and its workers say to each other, down and up each worker's line (direct.ts). */
 import type { FunctionRef } from "../functions";
+import type { ErrorData } from "../errors";
 
 /**
  * A list of arguments or results as it travels: a list made only of numbers goes as a typed
@@ -90,14 +91,6 @@ export interface TaskMessage {
   /** One entry per call (a `map` chunk holds several): an argument list when `spread`, else the only argument. */
   calls: Values;
   spread: boolean;
-}
-
-export interface ErrorData {
-  name: string;
-  message: string;
-  stack?: string;
-  /** The error's own fields that are plain values (`code`, `errno`…), kept as pickling does. */
-  fields?: Record<string, string | number | boolean | null>;
 }
 
 /** `duration`: the worker's time on the task (ns), which sizes how far ahead the pool hands out work. */

@@ -12,7 +12,8 @@ import { Fifo } from "../fifo";
 import type { PoolDoneEvent } from "../../protocol/trace";
 import { TraceSite } from "../recorder";
 import { DirectLine } from "./direct";
-import { PackingList, type ErrorData, type ResultMessage, type TaskMessage } from "./messages";
+import type { ErrorData } from "../errors";
+import { PackingList, type ResultMessage, type TaskMessage } from "./messages";
 
 export interface WorkerSettings {
   pool: string;
@@ -95,29 +96,18 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** What `stranded()` resolves to when the worker's event loop has nothing left to run. */
-const STRANDED = Symbol("stranded");
-let strand: { promise: Promise<typeof STRANDED>; resolve(): void } | null = null;
-
 /**
- * A promise of `STRANDED` once nothing is left in this process that could settle a task's
- * promise (Node is about to exit: no timer, no I/O, no message pending). One for all calls
- * until then: a listener and promises per call would cost more than a short task.
+ * What fails each task promise awaited now, should nothing be left in this process that
+ * could settle it (Node is about to exit: no timer, no I/O, no message pending). An entry
+ * goes when its promise settles: nothing is kept per task once it is done.
  */
-function stranded(): Promise<typeof STRANDED> {
-  if (!strand) {
-    let resolve!: () => void;
-    const promise = new Promise<typeof STRANDED>((done) => (resolve = () => done(STRANDED)));
-    strand = { promise, resolve };
-  }
-  return strand.promise;
-}
+const awaiting = new Set<() => void>();
 
 function strandOnEmptyLoop(): void {
   process.on("beforeExit", () => {
-    const waiting = strand;
-    strand = null;
-    waiting?.resolve();
+    const stranded = [...awaiting];
+    awaiting.clear();
+    for (const fail of stranded) fail();
   });
 }
 
@@ -125,13 +115,27 @@ function strandOnEmptyLoop(): void {
  * `value`, once it settles; or, once nothing is left that could settle it, an error saying
  * so: the task fails, where the worker would otherwise exit as if it had died.
  */
-async function settledOrStranded(value: PromiseLike<unknown>, fn: string): Promise<unknown> {
-  const settled = await Promise.race([value, stranded()]);
-  if (settled !== STRANDED) return settled;
-  throw new Error(
-    `the promise returned by ${fn} never settled: nothing was left in the worker that ` +
-      "could settle it (no timer, I/O or message pending)",
-  );
+function settledOrStranded(value: PromiseLike<unknown>, fn: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const fail = (): void =>
+      reject(
+        new Error(
+          `the promise returned by ${fn} never settled: nothing was left in the worker that ` +
+            "could settle it (no timer, I/O or message pending)",
+        ),
+      );
+    awaiting.add(fail);
+    value.then(
+      (settled) => {
+        awaiting.delete(fail);
+        resolve(settled);
+      },
+      (error: unknown) => {
+        awaiting.delete(fail);
+        reject(error);
+      },
+    );
+  });
 }
 
 export async function poolWorker(settings: WorkerSettings): Promise<void> {
