@@ -16,7 +16,7 @@
 import { processLabel, type ObjectKind, type TraceEvent } from "../protocol/trace";
 import { describeDeadlock } from "./deadlock";
 import { ObjectNames } from "./names";
-import { removeNearest } from "./stats";
+import { listIn, removeNearest } from "./stats";
 import { PERMIT_KINDS, SIGNAL_KINDS } from "./run-model";
 
 export interface ChromeTraceEvent {
@@ -100,7 +100,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
    */
   const signals = new Map<string, Array<{ slice: Slice; t: number; left: number }>>();
   /** Lock or semaphore → the holds granted and not yet given back, oldest first. */
-  const openHolds = new Map<string, Array<{ p: number; t: number }>>();
+  const openHolds = new Map<string, Map<number, number[]>>();
   /** Per process, "<obj>" → its open waits there, oldest first. */
   const openWaits = new Map<number, Map<string, OpenWait[]>>();
   /** A process whose OS pid the trace does not say gets a made-up one, above any real pid. */
@@ -183,15 +183,8 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
     });
   };
 
-  const waitsOf = (p: number, obj: string): OpenWait[] => {
-    let mine = openWaits.get(p);
-    if (!mine) openWaits.set(p, (mine = new Map()));
-    let list = mine.get(obj);
-    if (!list) mine.set(obj, (list = []));
-    return list;
-  };
   const opened = (p: number, obj: string, wait: OpenWait): void => {
-    waitsOf(p, obj).push(wait);
+    listIn(openWaits, p, obj).push(wait);
   };
   /** A wait of `p` on `obj` that began at `begin` ended (none began if it never blocked). */
   const closed = (p: number, obj: string, begin: number, waited: number): void => {
@@ -214,31 +207,21 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       if (started.p === p) started.workerEnded ??= t;
     }
     // What it held and never gave back ends with it.
-    for (const [obj, holds] of openHolds) {
-      for (const hold of holds.filter((open) => open.p === p)) {
-        slice(
-          p,
-          lockGroup(obj),
-          `hold ${names.get(obj)} (never released)`,
-          "lock",
-          hold.t,
-          t - hold.t,
-          {
-            ended: "with its holder, or with the run",
-          },
-        );
+    for (const [obj, holders] of openHolds) {
+      for (const granted of holders.get(p) ?? []) {
+        const name = `hold ${names.get(obj)} (never released)`;
+        slice(p, lockGroup(obj), name, "lock", granted, t - granted, {
+          ended: "with its holder, or with the run",
+        });
       }
-      openHolds.set(
-        obj,
-        holds.filter((open) => open.p !== p),
-      );
+      holders.delete(p);
     }
   };
   /** Processes with a wait, a hold or a task still open. */
   const stillOpen = (): number[] => [
     ...new Set([
       ...openWaits.keys(),
-      ...[...openHolds.values()].flatMap((holds) => holds.map((hold) => hold.p)),
+      ...[...openHolds.values()].flatMap((holders) => [...holders.keys()]),
       ...[...taskStarts.values()].filter((s) => s.workerEnded === undefined).map((s) => s.p),
     ]),
   ];
@@ -419,9 +402,7 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
       case "lock.timeout":
         closed(event.p, event.obj, event.t - event.wait, event.wait);
         if (event.type === "lock.acquired") {
-          let holds = openHolds.get(event.obj);
-          if (!holds) openHolds.set(event.obj, (holds = []));
-          holds.push({ p: event.p, t: event.t });
+          listIn(openHolds, event.obj, event.p).push(event.t);
         }
         if (event.wait > 0) {
           slice(
@@ -436,22 +417,15 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
         }
         break;
       case "lock.released": {
-        const holds = openHolds.get(event.obj) ?? [];
-        const mine = holds.filter((open) => open.p === event.p);
-        if (mine.length > 0) {
-          const ended = removeNearest(mine, (open) => open.t, event.t - event.hold)!;
-          holds.splice(holds.indexOf(ended), 1);
-          slice(
-            event.p,
-            lockGroup(event.obj),
-            `hold ${names.get(event.obj)}`,
-            "lock",
-            event.t - event.hold,
-            event.hold,
-            {
-              location: event.loc,
-            },
-          );
+        const holders = openHolds.get(event.obj);
+        const mine = holders?.get(event.p);
+        if (mine && mine.length > 0) {
+          removeNearest(mine, Number, event.t - event.hold);
+          if (mine.length === 0) holders!.delete(event.p);
+          const name = `hold ${names.get(event.obj)}`;
+          slice(event.p, lockGroup(event.obj), name, "lock", event.t - event.hold, event.hold, {
+            location: event.loc,
+          });
           break;
         }
         // A semaphore's permit given back by a process that held none: a mark here, and
@@ -467,19 +441,16 @@ export function toChromeTrace(input: readonly TraceEvent[]): {
             location: event.loc,
           },
         );
-        const oldest = holds.shift();
+        // The oldest holder is the first in the map, as in the hub's count.
+        const oldest = holders?.entries().next().value;
         if (oldest) {
-          slice(
-            oldest.p,
-            lockGroup(event.obj),
-            `hold ${names.get(event.obj)}`,
-            "lock",
-            oldest.t,
-            event.t - oldest.t,
-            {
-              releasedBy: processLabel(event.p),
-            },
-          );
+          const [holder, grants] = oldest;
+          const granted = grants.shift()!;
+          if (grants.length === 0) holders!.delete(holder);
+          const name = `hold ${names.get(event.obj)}`;
+          slice(holder, lockGroup(event.obj), name, "lock", granted, event.t - granted, {
+            releasedBy: processLabel(event.p),
+          });
         }
         break;
       }

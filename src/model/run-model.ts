@@ -14,7 +14,7 @@ import {
 } from "../protocol/trace";
 import { ObjectNames } from "./names";
 import { describeDeadlock } from "./deadlock";
-import { maxOf, percentile, removeNearest, sum } from "./stats";
+import { listIn, maxOf, percentile, removeNearest, sum } from "./stats";
 
 export interface ProcessRow {
   number: number;
@@ -267,17 +267,17 @@ export class RunModel {
       }
       case "lock.request":
         this.lock(event.obj);
-        RunModel.opened(this.waiting, event.p, event.obj).push(event.t);
+        listIn(this.waiting, event.p, event.obj).push(event.t);
         return;
       case "lock.acquired": {
-        removeNearest(this.waiting.get(event.p)?.get(event.obj), Number, event.t - event.wait);
+        this.endWait(this.waiting, event.p, event.obj, event.t, event.wait);
         const lock = this.lock(event.obj);
         lock.acquisitions++;
         if (event.heldBy.length > 0) lock.contended++;
         lock.waits.push(event.wait);
         lock.holder = event.p;
         lock.holders.set(event.p, (lock.holders.get(event.p) ?? 0) + 1);
-        RunModel.opened(this.holding, event.p, event.obj).push(event.t);
+        listIn(this.holding, event.p, event.obj).push(event.t);
         if (lock.kind === "lock" || lock.kind === "rlock")
           this.noteLockOrder(event.p, event.obj, event.t, event.loc);
         return;
@@ -305,7 +305,7 @@ export class RunModel {
         return;
       }
       case "sync.wait": {
-        removeNearest(this.signalWaits.get(event.p)?.get(event.obj), Number, event.t - event.wait);
+        this.endWait(this.signalWaits, event.p, event.obj, event.t, event.wait);
         const row = this.signal(event.obj);
         row.waits++;
         row.totalWait += event.wait;
@@ -361,7 +361,7 @@ export class RunModel {
         return;
       }
       case "lock.timeout": {
-        removeNearest(this.waiting.get(event.p)?.get(event.obj), Number, event.t - event.wait);
+        this.endWait(this.waiting, event.p, event.obj, event.t, event.wait);
         const lock = this.lock(event.obj);
         lock.timeouts++;
         lock.timedOut.push(event.wait);
@@ -404,8 +404,7 @@ export class RunModel {
       case "object.block":
         // A wait on an event, a condition or a barrier begins (older traces do not say):
         // one that never ends is counted when its process or the run ends.
-        if (event.op === "wait")
-          RunModel.opened(this.signalWaits, event.p, event.obj).push(event.t);
+        if (event.op === "wait") listIn(this.signalWaits, event.p, event.obj).push(event.t);
         return;
       case "resource.sample":
       case "object.timeout":
@@ -626,24 +625,22 @@ export class RunModel {
    */
   private readonly signalWaits = new Map<number, Map<string, number[]>>();
 
-  /** The times `p`'s open requests (or waits) of `obj` began. */
-  private static opened(
-    open: Map<number, Map<string, number[]>>,
-    p: number,
-    obj: string,
-  ): number[] {
-    let mine = open.get(p);
-    if (!mine) open.set(p, (mine = new Map()));
-    let since = mine.get(obj);
-    if (!since) mine.set(obj, (since = []));
-    return since;
-  }
-
   /**
    * Locks and permits held now, per process: object → when each was granted. A hold that
    * ends with its holder (killed in a deadlock, or exiting with a permit) still counts.
    */
   private readonly holding = new Map<number, Map<string, number[]>>();
+
+  /** A wait of `p` on `obj` ended at `t` after `wait` (none began if the call did not wait). */
+  private endWait(
+    open: Map<number, Map<string, number[]>>,
+    p: number,
+    obj: string,
+    t: number,
+    wait: number,
+  ): void {
+    if (wait > 0) removeNearest(open.get(p)?.get(obj), Number, t - wait);
+  }
 
   private noteHold(lock: LockRow, hold: number): void {
     lock.maxHold = Math.max(lock.maxHold, hold);

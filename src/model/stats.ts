@@ -12,6 +12,15 @@ export function sum(values: number[]): number {
   return total;
 }
 
+/** The list at `outer` → `inner` in a two-level map, made empty if there was none. */
+export function listIn<A, B, V>(map: Map<A, Map<B, V[]>>, outer: A, inner: B): V[] {
+  let byInner = map.get(outer);
+  if (!byInner) map.set(outer, (byInner = new Map()));
+  let list = byInner.get(inner);
+  if (!list) byInner.set(inner, (list = []));
+  return list;
+}
+
 /**
  * Removes and returns the item whose start is nearest `begin`. A wait's end names its
  * beginning only by its length: of two waits of one process on one object, the end goes
