@@ -14,7 +14,7 @@ import {
 } from "../protocol/trace";
 import { ObjectNames } from "./names";
 import { describeDeadlock } from "./deadlock";
-import { listIn, maxOf, percentile, removeNearest, sum } from "./stats";
+import { listIn, percentile, removeNearest, sum } from "./stats";
 
 export interface ProcessRow {
   number: number;
@@ -76,9 +76,10 @@ export interface LockRow {
   timeouts: number;
   waits: number[];
   /** Waits that never ended: their process died waiting, or the run ended first. */
-  unended: number[];
-  /** Waits that gave up (their timeout ran out). */
-  timedOut: number[];
+  unended: number;
+  /** Total and longest of the waits that did not get the lock: timed out, or never ended. */
+  ungrantedWait: number;
+  maxUngrantedWait: number;
   maxHold: number;
   totalHold: number;
   holder: number | null;
@@ -175,6 +176,8 @@ export class RunModel {
   /** Dropped events by where they were lost (see `DroppedEvent.source`). */
   readonly droppedBy: Record<DropSource, number> = { recorder: 0, hub: 0, collector: 0 };
   endedAt: number | null = null;
+  /** The latest time of any event: where a trace that lost its end stops. */
+  lastEventAt = 0;
   exitCode: number | null = null;
   eventCount = 0;
 
@@ -192,6 +195,7 @@ export class RunModel {
 
   add(event: TraceEvent): void {
     this.eventCount++;
+    if (event.t > this.lastEventAt) this.lastEventAt = event.t;
     switch (event.type) {
       case "run.start":
         return;
@@ -364,7 +368,7 @@ export class RunModel {
         this.endWait(this.waiting, event.p, event.obj, event.t, event.wait);
         const lock = this.lock(event.obj);
         lock.timeouts++;
-        lock.timedOut.push(event.wait);
+        this.noteUngranted(lock, event.wait);
         return;
       }
       case "trace.dropped":
@@ -457,7 +461,6 @@ export class RunModel {
   lockSummaries(): LockSummary[] {
     return [...this.locks.values()].map((lock) => {
       const waits = [...lock.waits].sort((a, b) => a - b);
-      const unended = lock.unended;
       return {
         obj: lock.obj,
         name: lock.name,
@@ -467,12 +470,12 @@ export class RunModel {
         acquisitions: lock.acquisitions,
         contendedPercent: lock.acquisitions === 0 ? 0 : (100 * lock.contended) / lock.acquisitions,
         timeouts: lock.timeouts,
-        unendedWaits: unended.length,
+        unendedWaits: lock.unended,
         // Every wait counts in the time spent waiting, granted or not; the median is of
         // the waits that got the lock.
-        totalWait: sum(waits) + sum(unended) + sum(lock.timedOut),
+        totalWait: sum(waits) + lock.ungrantedWait,
         p50Wait: percentile(waits, 0.5),
-        maxWait: maxOf(waits, unended, lock.timedOut),
+        maxWait: Math.max(waits.at(-1) ?? 0, lock.maxUngrantedWait),
         maxHold: lock.maxHold,
       };
     });
@@ -642,6 +645,11 @@ export class RunModel {
     if (wait > 0) removeNearest(open.get(p)?.get(obj), Number, t - wait);
   }
 
+  private noteUngranted(lock: LockRow, wait: number): void {
+    lock.ungrantedWait += wait;
+    lock.maxUngrantedWait = Math.max(lock.maxUngrantedWait, wait);
+  }
+
   private noteHold(lock: LockRow, hold: number): void {
     lock.maxHold = Math.max(lock.maxHold, hold);
     lock.totalHold += hold;
@@ -662,7 +670,11 @@ export class RunModel {
   /** `p` ended (or the run did) while still asking: its waits never ended. */
   private endWaitsOf(p: number, t: number): void {
     for (const [obj, asked] of this.waiting.get(p) ?? []) {
-      for (const since of asked) this.lock(obj).unended.push(Math.max(0, t - since));
+      const lock = this.lock(obj);
+      for (const since of asked) {
+        lock.unended++;
+        this.noteUngranted(lock, Math.max(0, t - since));
+      }
     }
     this.waiting.delete(p);
     for (const [obj, began] of this.signalWaits.get(p) ?? []) {
@@ -692,8 +704,9 @@ export class RunModel {
         contended: 0,
         timeouts: 0,
         waits: [],
-        unended: [],
-        timedOut: [],
+        unended: 0,
+        ungrantedWait: 0,
+        maxUngrantedWait: 0,
         maxHold: 0,
         totalHold: 0,
         holder: null,

@@ -39,13 +39,6 @@ export function removeNearest<T>(
   return items.splice(best, 1)[0];
 }
 
-/** The largest of all values (0 for none); no spread, so a million values are fine. */
-export function maxOf(...lists: number[][]): number {
-  let most = 0;
-  for (const values of lists) for (const value of values) if (value > most) most = value;
-  return most;
-}
-
 /** 1234567 ns → "1.23 ms". */
 export function formatDuration(ns: number): string {
   if (ns < 1_000) return `${Math.round(ns)} ns`;

@@ -225,7 +225,10 @@ export class TimelineModel {
       case "lock.released": {
         // A semaphore's permit given back by a process that holds none ends the oldest
         // hold, as the hub counts it (the run model does the same).
-        const lane = this.lane(event.p).openHolds.has(event.obj)
+        // (A hold of 0 says so: the releaser's own holds have a length, even one this map
+        // lost to a second permit of the same semaphore.)
+        const own = this.lane(event.p).openHolds.has(event.obj) || event.hold > 0;
+        const lane = own
           ? this.lane(event.p)
           : (this.oldestHolder(event.obj) ?? this.lane(event.p));
         const open = lane.openHolds.get(event.obj);
