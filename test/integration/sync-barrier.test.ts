@@ -185,12 +185,9 @@ test("Barrier: a party killed while waiting breaks it for the others", async () 
   // The killed party's wait began and never ended: the trace says it began, and the report
   // counts it among the barrier's waits.
   const doomed = eventsOf(run.events, "process.exit", (e) => e.exitCode === -9);
-  assert.equal(doomed.length, 1);
-  const [began] = eventsOf(
-    run.events,
-    "object.block",
-    (e) => e.p === doomed[0].p && e.op === "wait",
-  );
+  assert.equal(doomed.length, 1, `one party killed:\n${describeRun(run)}`);
+  // eventsOf fails, naming the type, when there is no such event.
+  eventsOf(run.events, "object.block", (e) => e.p === doomed[0].p && e.op === "wait");
   assert.ok(
     !run.events.some((e) => e.type === "sync.wait" && e.p === doomed[0].p),
     "the killed party's wait did not end",
@@ -206,5 +203,4 @@ test("Barrier: a party killed while waiting breaks it for the others", async () 
     report.stdout,
     new RegExp(`^  ${name}: 1 wait never ended \\(the waiter died waiting`, "m"),
   );
-  assert.ok(began.t < doomed[0].t);
 });

@@ -14,6 +14,19 @@ function fold(events: TraceEvent[]): TimelineModel {
   return timeline;
 }
 
+const naming: Naming = {
+  object: (obj) => (obj === "e" ? "Event1" : obj),
+  process: (p) => `P${p}`,
+  processOfPid: () => undefined,
+};
+
+/** What the process tree says of P1 after `events`. */
+function stateOfP1(events: TraceEvent[]): string {
+  const model = new RunModel();
+  for (const event of events) model.add(event);
+  return processState(model.processes.get(1)!, fold(events).lanes.get(1), naming).text;
+}
+
 const spawn = (t: number, child: number, pid: number): TraceEvent => ({
   type: "process.spawn",
   t,
@@ -115,18 +128,7 @@ test("a wait on an event is blocked from its beginning: the tree says on what, a
     { type: "process.start", t: 0, p: 1, pid: 10, ppid: 1, name: "MainProcess" },
     { type: "object.block", t: 2 * ms, p: 1, obj: "e", op: "wait", loc: "/w/a.ts:4:9" },
   ];
-  const naming: Naming = {
-    object: (obj) => (obj === "e" ? "Event1" : obj),
-    process: (p) => `P${p}`,
-    processOfPid: () => undefined,
-  };
-  const row = new RunModel();
-  for (const event of events) row.add(event);
-  let timeline = fold(events);
-  assert.equal(
-    processState(row.processes.get(1)!, timeline.lanes.get(1), naming).text,
-    "blocked on Event1 (wait) since 0.002 s",
-  );
+  assert.equal(stateOfP1(events), "blocked on Event1 (wait) since 0.002 s");
   events.push({
     type: "sync.wait",
     t: 7 * ms,
@@ -137,9 +139,8 @@ test("a wait on an event is blocked from its beginning: the tree says on what, a
     outcome: "woken",
     wokenBy: 2,
   });
-  timeline = fold(events);
-  const lane = timeline.lanes.get(1)!;
-  assert.equal(processState(row.processes.get(1)!, lane, naming).text, "running");
+  const lane = fold(events).lanes.get(1)!;
+  assert.equal(stateOfP1(events), "running");
   assert.deepEqual(
     [lane.blocked.length, lane.blocked.start(0), lane.blocked.end(0)],
     [1, 2 * ms, 7 * ms],
@@ -153,19 +154,10 @@ test("a wait left pending while the process goes on working is not what it is bl
     { type: "object.block", t: 1 * ms, p: 1, obj: "stop", op: "wait" },
     { type: "message.send", t: 2 * ms, p: 1, obj: "q", msg: "1:1", size: 3 },
   ];
-  const naming: Naming = {
-    object: (obj) => obj,
-    process: (p) => `P${p}`,
-    processOfPid: () => undefined,
-  };
-  const row = new RunModel();
-  for (const event of events) row.add(event);
-  const state = (): string =>
-    processState(row.processes.get(1)!, fold(events).lanes.get(1), naming).text;
-  assert.equal(state(), "running");
+  assert.equal(stateOfP1(events), "running");
   // Then it blocks in a get: that is what it waits on now.
   events.push({ type: "object.block", t: 3 * ms, p: 1, obj: "q", op: "get" });
-  assert.equal(state(), "blocked on q (get) since 0.003 s");
+  assert.equal(stateOfP1(events), "blocked on q (get) since 0.003 s");
 });
 
 test("a semaphore's permit given back by a process that holds none ends the oldest hold", () => {
@@ -183,11 +175,6 @@ test("a semaphore's permit given back by a process that holds none ends the olde
 });
 
 test("two gets of one process on one queue: one served, the process still waits on the other", () => {
-  const naming: Naming = {
-    object: (obj) => obj,
-    process: (p) => `P${p}`,
-    processOfPid: () => undefined,
-  };
   const events: TraceEvent[] = [
     { type: "process.start", t: 0, p: 1, pid: 10, ppid: 1, name: "MainProcess" },
     // await Promise.all([q.get(), q.get()])
@@ -195,13 +182,7 @@ test("two gets of one process on one queue: one served, the process still waits 
     { type: "object.block", t: 2 * ms, p: 1, obj: "q", op: "get" },
     { type: "message.receive", t: 5 * ms, p: 1, obj: "q", msg: "2:1", size: 1, wait: 4 * ms },
   ];
-  const row = new RunModel();
-  for (const event of events) row.add(event);
-  let lane = fold(events).lanes.get(1)!;
-  assert.equal(
-    processState(row.processes.get(1)!, lane, naming).text,
-    "blocked on q (get) since 0.002 s",
-  );
+  assert.equal(stateOfP1(events), "blocked on q (get) since 0.002 s");
   // It dies waiting for the second: both waits are drawn, each from its own beginning.
   events.push({
     type: "process.exit",
@@ -211,7 +192,7 @@ test("two gets of one process on one queue: one served, the process still waits 
     signal: "SIGKILL",
     source: "parent",
   });
-  lane = fold(events).lanes.get(1)!;
+  const lane = fold(events).lanes.get(1)!;
   const spans = Array.from({ length: lane.blocked.length }, (_, i) => [
     lane.blocked.start(i),
     lane.blocked.end(i),
